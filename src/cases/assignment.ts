@@ -1,0 +1,119 @@
+import { requestProcessing, sourceKeyFor, storeInboundEvents } from '../pipeline/inbox.js';
+import type { SystemEvent } from '../pipeline/process-source.js';
+import { canWorkCase, DESK_ROLES, type Actor } from './actor.js';
+import { recordAudit } from './audit.js';
+import { publishAll, type CaseDeps } from './deps.js';
+import { CaseError, caseNotFound } from './errors.js';
+
+/**
+ * Claims a case for the actor. One conditional UPDATE decides: it only matches while nobody
+ * holds the case, and PostgreSQL re-checks that condition after waiting on a concurrent claim,
+ * so of any number of simultaneous claims exactly one wins and the others see `already_claimed`.
+ */
+export async function claimCase(deps: CaseDeps, actor: Actor, caseId: string) {
+  if (!DESK_ROLES.includes(actor.role)) throw new CaseError('forbidden', '相談を担当できるのは相談員とスーパーバイザーです。');
+  const now = deps.now();
+  const claimed = await deps.db.$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<{ id: string }[]>`
+      UPDATE "Case"
+      SET "assigneeId" = ${actor.id}::uuid,
+          "claimedAt" = ${now},
+          "updatedAt" = ${now},
+          "status" = CASE WHEN "status" = 'QUEUED' THEN 'ACTIVE'::"CaseStatus" ELSE "status" END
+      WHERE "id" = ${caseId}::uuid AND "assigneeId" IS NULL AND "status" NOT IN ('INTAKE', 'CLOSED')
+      RETURNING "id"`;
+    if (rows.length === 0) return null;
+    await recordAudit(tx, actor, 'case.claimed', caseId, undefined, now);
+    return tx.case.findUniqueOrThrow({
+      where: { id: caseId },
+      include: { conversation: { include: { contact: { select: { channel: true, channelUserId: true } } } } },
+    });
+  });
+  if (!claimed) {
+    const kase = await deps.db.case.findUnique({ where: { id: caseId }, include: { assignee: { select: { name: true } } } });
+    if (!kase) throw caseNotFound();
+    if (kase.assigneeId) {
+      throw new CaseError('already_claimed', kase.assigneeId === actor.id ? 'この相談はすでにあなたが担当しています。' : `この相談はすでに${kase.assignee?.name ?? '別の相談員'}さんが担当しています。`);
+    }
+    throw new CaseError('not_claimable', kase.status === 'CLOSED' ? 'この相談は終了しています。' : 'この相談はまだ自動の聞き取り中です。');
+  }
+  await announceStaffJoined(deps, claimed.conversation.contact, caseId, now);
+  await publishAll(deps, [[{ kind: 'staff' }, { type: 'case', caseId, change: 'claimed' }]]);
+  return claimed;
+}
+
+/**
+ * Tells the conversation core that a person is now here, through the person's own event queue:
+ * the bot steps back exactly between the messages the person sent before and after.
+ */
+async function announceStaffJoined(
+  deps: CaseDeps,
+  contact: { channel: 'LINE' | 'WEB'; channelUserId: string },
+  caseId: string,
+  now: Date,
+) {
+  const payload: SystemEvent = { system: 'staffJoined', channelUserId: contact.channelUserId };
+  try {
+    const stored = await storeInboundEvents(deps.db, [
+      {
+        channel: contact.channel,
+        externalId: `staff-joined:${caseId}:${now.getTime()}`,
+        sourceKey: sourceKeyFor(contact.channel, contact.channelUserId),
+        occurredAt: now,
+        payload,
+      },
+    ]);
+    await requestProcessing(deps.queues, stored, deps.logger);
+  } catch (error) {
+    // The claim stands; the bot keeps asking its questions until the next claim or reply.
+    deps.logger.warn({ caseId, err: { message: (error as Error).message } }, 'could not store the staff-joined event');
+  }
+}
+
+/** Gives a case back to the queue. */
+export async function releaseCase(deps: CaseDeps, actor: Actor, caseId: string, reason: string | null) {
+  const now = deps.now();
+  await deps.db.$transaction(async (tx) => {
+    const kase = await tx.case.findUnique({ where: { id: caseId } });
+    if (!kase || !canWorkCase(actor, kase)) throw caseNotFound();
+    if (!kase.assigneeId) throw new CaseError('conflict', 'この相談は誰も担当していません。');
+    const updated = await tx.case.updateMany({
+      where: { id: caseId, assigneeId: kase.assigneeId },
+      data: { assigneeId: null, ...(kase.status === 'ACTIVE' ? { status: 'QUEUED' } : {}) },
+    });
+    if (updated.count === 0) throw new CaseError('conflict', 'ほかの操作と重なりました。もう一度読み込んでください。');
+    await recordAudit(tx, actor, 'case.released', caseId, { from: kase.assigneeId, ...(reason ? { reason } : {}) }, now);
+  });
+  await publishAll(deps, [[{ kind: 'staff' }, { type: 'case', caseId, change: 'released' }]]);
+}
+
+/** Hands a case to a colleague at the desk. */
+export async function transferCase(deps: CaseDeps, actor: Actor, caseId: string, toStaffId: string, reason: string | null) {
+  const now = deps.now();
+  const before = await deps.db.$transaction(async (tx) => {
+    const kase = await tx.case.findUnique({
+      where: { id: caseId },
+      include: { conversation: { include: { contact: { select: { channel: true, channelUserId: true } } } } },
+    });
+    if (!kase || !canWorkCase(actor, kase)) throw caseNotFound();
+    if (kase.status === 'CLOSED' || kase.status === 'INTAKE') throw new CaseError('not_claimable', 'この相談は担当を替えられない状態です。');
+    const target = await tx.staffUser.findUnique({ where: { id: toStaffId } });
+    if (!target || target.disabledAt || !DESK_ROLES.includes(target.role)) {
+      throw new CaseError('invalid', '引き継ぎ先は、有効な相談員かスーパーバイザーを選んでください。');
+    }
+    if (target.id === kase.assigneeId) throw new CaseError('conflict', 'その人がすでに担当しています。');
+    const updated = await tx.case.updateMany({
+      where: { id: caseId, assigneeId: kase.assigneeId },
+      data: {
+        assigneeId: target.id,
+        ...(kase.assigneeId === null ? { claimedAt: now } : {}),
+        ...(kase.status === 'QUEUED' ? { status: 'ACTIVE' } : {}),
+      },
+    });
+    if (updated.count === 0) throw new CaseError('conflict', 'ほかの操作と重なりました。もう一度読み込んでください。');
+    await recordAudit(tx, actor, 'case.transferred', caseId, { from: kase.assigneeId, to: target.id, ...(reason ? { reason } : {}) }, now);
+    return kase;
+  });
+  if (before.assigneeId === null) await announceStaffJoined(deps, before.conversation.contact, caseId, now);
+  await publishAll(deps, [[{ kind: 'staff' }, { type: 'case', caseId, change: 'transferred' }]]);
+}

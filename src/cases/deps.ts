@@ -1,0 +1,23 @@
+import type { Channel, Db } from '../db/client.js';
+import type { Queues } from '../jobs/queues.js';
+import type { ChannelAdapter } from '../pipeline/channel-adapter.js';
+import type { Logger } from '../platform/logger.js';
+import type { RealtimeEvent, Topic } from '../realtime/bus.js';
+
+/** What the case services need from the outside world. */
+export interface CaseDeps {
+  db: Db;
+  /** Live updates for staff consoles and the person's chat page (best effort). */
+  publish(topic: Topic, event: RealtimeEvent): Promise<void>;
+  /** Enqueues work; a failure is tolerated because the sweeper re-enqueues stored work. */
+  queues: Queues;
+  /** Channel adapters render staff replies for channels that send by API (LINE). */
+  adapters: Partial<Record<Channel, ChannelAdapter>>;
+  logger: Logger;
+  now(): Date;
+}
+
+/** Publishes the given events after a commit; never throws (publishing is best effort). */
+export async function publishAll(deps: CaseDeps, events: [Topic, RealtimeEvent][]): Promise<void> {
+  await Promise.allSettled(events.map(([topic, event]) => deps.publish(topic, event)));
+}

@@ -1,0 +1,194 @@
+import type { Prisma } from '../db/client.js';
+import type { Channel, Urgency } from '../db/client.js';
+import type { ConsulterType, DomainEffect, Language } from '../conversation/types.js';
+import { deleteContactData } from './data-deletion.js';
+import { createNotification } from '../notifications/notifications.js';
+import type { ReminderPolicy } from '../reminders/policy.js';
+import { reminderRules } from '../reminders/reminders.js';
+
+type Tx = Prisma.TransactionClient;
+
+const consulterTypes: Record<ConsulterType, 'SELF' | 'FAMILY' | 'AGENCY' | 'NEIGHBOUR' | 'UNSURE'> = {
+  self: 'SELF',
+  family: 'FAMILY',
+  agency: 'AGENCY',
+  neighbour: 'NEIGHBOUR',
+  unsure: 'UNSURE',
+};
+
+const urgencyRank: Record<Urgency, number> = { EMERGENCY: 0, HIGH: 1, NORMAL: 2 };
+
+export function higherUrgency(a: Urgency, b: Urgency): Urgency {
+  return urgencyRank[a] <= urgencyRank[b] ? a : b;
+}
+
+export interface EffectContext {
+  conversationId: string;
+  contactId: string;
+  channel: Channel;
+  language: Language;
+  now: Date;
+  reminderPolicy: ReminderPolicy;
+}
+
+export interface EffectOutcome {
+  caseId: string | null;
+  /** Something staff should see changed (queue entry, urgency, data deleted). */
+  staffVisibleChange: string | null;
+  dataDeleted: boolean;
+  /** To schedule after commit. */
+  reminders: { id: string; dueAt: Date }[];
+  /** To announce after commit. */
+  notifications: string[];
+}
+
+async function ensureCase(tx: Tx, ctx: EffectContext) {
+  const existing = await tx.case.findUnique({ where: { conversationId: ctx.conversationId } });
+  if (existing) return existing;
+  return tx.case.create({
+    data: { conversationId: ctx.conversationId, channel: ctx.channel, language: ctx.language, lastUserMessageAt: ctx.now },
+  });
+}
+
+function audit(tx: Tx, caseId: string | null, action: string, detail: Prisma.InputJsonValue | undefined, at: Date) {
+  return tx.auditEvent.create({ data: { actorType: 'system', action, caseId, detail, at } });
+}
+
+/**
+ * Executes the conversation core's effects inside the caller's transaction. The core decides;
+ * this only writes down what it decided.
+ */
+export async function applyEffects(tx: Tx, ctx: EffectContext, effects: DomainEffect[]): Promise<EffectOutcome> {
+  const outcome: EffectOutcome = { caseId: null, staffVisibleChange: null, dataDeleted: false, reminders: [], notifications: [] };
+  for (const effect of effects) {
+    switch (effect.type) {
+      case 'openCase': {
+        const kase = await ensureCase(tx, ctx);
+        await tx.case.update({
+          where: { id: kase.id },
+          data: {
+            language: effect.language,
+            ...(effect.consulterType ? { consulterType: consulterTypes[effect.consulterType] } : {}),
+          },
+        });
+        outcome.caseId = kase.id;
+        break;
+      }
+      case 'updateCase': {
+        const kase = await ensureCase(tx, ctx);
+        await tx.case.update({
+          where: { id: kase.id },
+          data: {
+            ...(effect.patch.consulterType ? { consulterType: consulterTypes[effect.patch.consulterType] } : {}),
+            ...(effect.patch.language ? { language: effect.patch.language } : {}),
+            ...(effect.patch.stage ? { stage: effect.patch.stage } : {}),
+          },
+        });
+        outcome.caseId = kase.id;
+        break;
+      }
+      case 'recordAnswer': {
+        const kase = await ensureCase(tx, ctx);
+        await tx.intakeAnswer.create({
+          data: {
+            caseId: kase.id,
+            flowId: effect.flowId,
+            stepId: effect.stepId,
+            key: effect.key,
+            value: effect.value,
+            freeText: effect.freeText,
+            createdAt: ctx.now,
+          },
+        });
+        outcome.caseId = kase.id;
+        break;
+      }
+      case 'queueForStaff': {
+        const kase = await ensureCase(tx, ctx);
+        const entersQueue = kase.status === 'INTAKE' || kase.status === 'CLOSED';
+        await tx.case.update({
+          where: { id: kase.id },
+          data: {
+            summary: effect.summary as unknown as Prisma.InputJsonValue,
+            ...(effect.summary.consulterType ? { consulterType: consulterTypes[effect.summary.consulterType] } : {}),
+            ...(entersQueue ? { status: 'QUEUED', queuedAt: kase.queuedAt ?? ctx.now } : {}),
+            waitingSince: kase.waitingSince ?? ctx.now,
+          },
+        });
+        await audit(tx, kase.id, 'case.queued', { reason: effect.reason }, ctx.now);
+        if (entersQueue && !kase.assigneeId) {
+          outcome.reminders.push(await reminderRules.caseQueued(tx, ctx.reminderPolicy, kase, ctx.now));
+        }
+        outcome.caseId = kase.id;
+        outcome.staffVisibleChange = 'queued';
+        break;
+      }
+      case 'raiseAlert': {
+        const kase = await ensureCase(tx, ctx);
+        const urgency: Urgency = effect.urgency === 'emergency' ? 'EMERGENCY' : 'HIGH';
+        const markers = (kase.markers ?? {}) as { signals?: string[] };
+        const signals = [...new Set([...(markers.signals ?? []), ...effect.signals])];
+        await tx.case.update({
+          where: { id: kase.id },
+          data: {
+            urgency: higherUrgency(kase.urgency, urgency),
+            markers: { ...markers, signals },
+            // Urgent cases skip every step: straight into the queue, even mid-intake.
+            ...(effect.urgency === 'emergency' && kase.status === 'INTAKE' ? { status: 'QUEUED', queuedAt: ctx.now } : {}),
+            ...(effect.urgency === 'emergency' ? { waitingSince: kase.waitingSince ?? ctx.now } : {}),
+          },
+        });
+        await audit(tx, kase.id, 'case.alert', { urgency: effect.urgency, signals: effect.signals }, ctx.now);
+        const raised = higherUrgency(kase.urgency, urgency) !== kase.urgency;
+        if (raised) {
+          const notification = await createNotification(tx, {
+            kind: effect.urgency === 'emergency' ? 'emergency_alert' : 'high_alert',
+            urgency,
+            audience: kase.assigneeId ? 'assignee' : 'staff',
+            staffId: kase.assigneeId,
+            caseId: kase.id,
+          });
+          outcome.notifications.push(notification.id);
+          const queued = kase.status === 'QUEUED' || (effect.urgency === 'emergency' && kase.status === 'INTAKE');
+          if (queued && !kase.assigneeId) {
+            outcome.reminders.push(await reminderRules.caseQueued(tx, ctx.reminderPolicy, { id: kase.id, urgency }, ctx.now));
+          }
+        }
+        outcome.caseId = kase.id;
+        outcome.staffVisibleChange = `alert:${effect.urgency}`;
+        break;
+      }
+      case 'recordConsent': {
+        const kase = await tx.case.findUnique({ where: { conversationId: ctx.conversationId }, select: { id: true } });
+        await tx.consent.create({
+          data: {
+            contactId: ctx.contactId,
+            caseId: kase?.id ?? null,
+            kind: effect.kind,
+            granted: effect.granted,
+            wordingVersion: effect.wordingVersion,
+            channel: ctx.channel,
+            createdAt: ctx.now,
+          },
+        });
+        break;
+      }
+      case 'deleteUserData': {
+        const { caseIds } = await deleteContactData(tx, ctx.contactId, ctx.now);
+        outcome.dataDeleted = true;
+        outcome.caseId = caseIds[0] ?? null;
+        outcome.staffVisibleChange = 'data_deleted';
+        break;
+      }
+      case 'contactStopped': {
+        await tx.contact.update({ where: { id: ctx.contactId }, data: { blockedAt: ctx.now } });
+        const kase = await tx.case.findUnique({ where: { conversationId: ctx.conversationId }, select: { id: true } });
+        await audit(tx, kase?.id ?? null, 'contact.blocked', undefined, ctx.now);
+        outcome.caseId = kase?.id ?? null;
+        outcome.staffVisibleChange = 'contact_blocked';
+        break;
+      }
+    }
+  }
+  return outcome;
+}

@@ -1,0 +1,128 @@
+import type { CaseStatus, Channel, ConsulterType, Db, Prisma, Urgency } from '../db/client.js';
+import type { Actor } from './actor.js';
+
+/**
+ * "Open" is everything a person may still be waiting on the desk for: queued, active, waiting
+ * for the person, information given — and handed over while the center has not yet
+ * acknowledged (受け止め), or while the person has written again since. INTAKE (the bot is
+ * still asking) and CLOSED are not open.
+ */
+export const OPEN_STATUSES: CaseStatus[] = ['QUEUED', 'ACTIVE', 'WAITING_USER', 'INFO_GIVEN'];
+
+export function openCaseWhere(): Prisma.CaseWhereInput {
+  return {
+    OR: [
+      { status: { in: OPEN_STATUSES } },
+      { status: 'HANDED_OVER', OR: [{ waitingSince: { not: null } }, { handovers: { some: { acknowledgedAt: null } } }] },
+    ],
+  };
+}
+
+export interface CaseFilter {
+  /** `open` (default), `closed`, `all`, or a list of statuses. */
+  status: 'open' | 'closed' | 'all' | CaseStatus[];
+  urgency?: Urgency[];
+  channel?: Channel[];
+  consulterType?: ConsulterType[];
+  /** Only cases assigned to the actor. */
+  mine?: boolean;
+  /** Only cases nobody has claimed. */
+  unassigned?: boolean;
+  limit: number;
+}
+
+export interface QueueEntry {
+  id: string;
+  urgency: Urgency;
+  status: CaseStatus;
+  waitingSince: string | null;
+  assigneeId: string | null;
+  assigneeName: string | null;
+  channel: Channel;
+  consulterType: ConsulterType | null;
+  language: string;
+  stage: string | null;
+  queuedAt: string | null;
+  claimedAt: string | null;
+  lastUserMessageAt: string | null;
+  lastStaffMessageAt: string | null;
+  createdAt: string;
+  /**
+   * A preview made only of coded, non-personal data (what help is wanted, triage signal ids,
+   * handover state). The person's words are read in the case view, which is audited.
+   */
+  preview: { helpWanted: string | null; signals: string[]; handoverPending: boolean; dataDeleted: boolean };
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+function statusWhere(status: CaseFilter['status']): Prisma.CaseWhereInput {
+  if (status === 'open') return openCaseWhere();
+  if (status === 'closed') return { status: 'CLOSED' };
+  if (status === 'all') return {};
+  return { status: { in: status } };
+}
+
+/** Counsellors see the queue (unassigned, past the intake) and their own cases. */
+function visibilityWhere(actor: Actor): Prisma.CaseWhereInput {
+  if (actor.role === 'SUPERVISOR') return {};
+  return { OR: [{ assigneeId: actor.id }, { assigneeId: null, status: { notIn: ['INTAKE', 'CLOSED'] } }] };
+}
+
+/** The staff queue: most urgent first (EMERGENCY, HIGH, NORMAL), then the longest waiting. */
+export async function listCases(db: Db, actor: Actor, filter: CaseFilter): Promise<QueueEntry[]> {
+  const cases = await db.case.findMany({
+    where: {
+      AND: [
+        visibilityWhere(actor),
+        statusWhere(filter.status),
+        filter.urgency?.length ? { urgency: { in: filter.urgency } } : {},
+        filter.channel?.length ? { channel: { in: filter.channel } } : {},
+        filter.consulterType?.length ? { consulterType: { in: filter.consulterType } } : {},
+        filter.mine ? { assigneeId: actor.id } : {},
+        filter.unassigned ? { assigneeId: null } : {},
+      ],
+    },
+    // PostgreSQL sorts an enum in declaration order: EMERGENCY, HIGH, NORMAL.
+    orderBy: [
+      { urgency: 'asc' },
+      { waitingSince: { sort: 'asc', nulls: 'last' } },
+      { queuedAt: { sort: 'asc', nulls: 'last' } },
+      { createdAt: 'asc' },
+      { id: 'asc' },
+    ],
+    take: filter.limit,
+    include: {
+      assignee: { select: { name: true } },
+      handovers: { where: { acknowledgedAt: null }, select: { id: true }, take: 1 },
+    },
+  });
+  return cases.map((c) => {
+    const summary = (c.summary ?? {}) as { answers?: Record<string, unknown>; dataDeletedAt?: string };
+    const markers = (c.markers ?? {}) as { signals?: unknown };
+    const helpWanted = summary.answers?.help_wanted;
+    return {
+      id: c.id,
+      urgency: c.urgency,
+      status: c.status,
+      waitingSince: iso(c.waitingSince),
+      assigneeId: c.assigneeId,
+      assigneeName: c.assignee?.name ?? null,
+      channel: c.channel,
+      consulterType: c.consulterType,
+      language: c.language,
+      stage: c.stage,
+      queuedAt: iso(c.queuedAt),
+      claimedAt: iso(c.claimedAt),
+      lastUserMessageAt: iso(c.lastUserMessageAt),
+      lastStaffMessageAt: iso(c.lastStaffMessageAt),
+      createdAt: c.createdAt.toISOString(),
+      preview: {
+        helpWanted: typeof helpWanted === 'string' ? helpWanted : null,
+        signals: Array.isArray(markers.signals) ? markers.signals.filter((s): s is string => typeof s === 'string') : [],
+        handoverPending: c.handovers.length > 0,
+        dataDeleted: typeof summary.dataDeletedAt === 'string',
+      },
+    };
+  });
+}

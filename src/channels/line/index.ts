@@ -1,0 +1,60 @@
+import type { ChannelPlugin } from '../../pipeline/wiring.js';
+import type { Runtime } from '../../runtime.js';
+import { createLineAdapter } from './adapter.js';
+import { createLineClient } from './client.js';
+import { createLoadingAnimation } from './loading.js';
+import { createLineSender } from './sender.js';
+import { LINE_WEBHOOK_PATH, lineNotConfiguredRoutes, lineWebhookRoutes } from './webhook.js';
+
+export { createLineAdapter } from './adapter.js';
+
+/**
+ * The LINE channel: webhook in, reply/push out. Without credentials only the adapter is there
+ * (so nothing stored earlier becomes unreadable; deliveries fail as "not configured") and the
+ * webhook answers 503 `line_not_configured`.
+ */
+export function createLineChannel(runtime: Runtime, http: unknown | null): ChannelPlugin {
+  const { config, db, logger } = runtime;
+  const adapter = createLineAdapter(config.publicBaseUrl);
+  const { channelSecret, channelAccessToken } = config.line;
+  if (!channelSecret || !channelAccessToken) {
+    return { adapter, ...(http ? { rawBodyRoutes: [{ path: LINE_WEBHOOK_PATH, handler: lineNotConfiguredRoutes() }] } : {}) };
+  }
+
+  const client = createLineClient({ ...config.line, channelAccessToken });
+  const sender = createLineSender({
+    client,
+    logger,
+    async isBlocked(recipient) {
+      const contact = await db.contact.findUnique({
+        where: { channel_channelUserId: { channel: 'LINE', channelUserId: recipient } },
+        select: { blockedAt: true },
+      });
+      return contact?.blockedAt != null;
+    },
+    async hasEarlierPendingOFF(delivery: any) {
+      const earlier = await db.outboundDelivery.findFirst({
+        where: { channel: 'LINE', recipient: delivery.recipient, status: 'PENDING', createdAt: { lt: delivery.createdAt }, id: { not: delivery.id } },
+        select: { id: true },
+      });
+      return earlier !== null;
+    },
+  });
+  if (!http) return { adapter, sender };
+  return {
+    adapter,
+    sender,
+    rawBodyRoutes: [
+      {
+        path: LINE_WEBHOOK_PATH,
+        handler: lineWebhookRoutes({
+          db,
+          queues: runtime.queuesFailFast,
+          logger,
+          channelSecret,
+          showLoading: createLoadingAnimation(client, logger),
+        }),
+      },
+    ],
+  };
+}

@@ -1,0 +1,180 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { deleteContactData } from '../../cases/data-deletion.js';
+import type { Contact, Message } from '../../db/client.js';
+import { HttpError } from '../../http/errors.js';
+import { limitByIp, rateLimiter } from '../../http/rate-limit.js';
+import { requestProcessing, storeInboundEvents } from '../../pipeline/inbox.js';
+import { RealtimePublisher, type RealtimeEvent } from '../../realtime/bus.js';
+import type { RealtimeHub } from '../../realtime/hub.js';
+import type { Runtime } from '../../runtime.js';
+import { webSourceKey, type WebEvent } from './adapter.js';
+import { createWebSession, findWebSession } from './sessions.js';
+
+// Texts a person sees when the API refuses something: kind, and with a next step.
+const TOO_MANY = 'メッセージが続けて届いたため、少しだけ待ってから送ります。そのままお待ちください。';
+const TOO_LONG = 'メッセージが長すぎて送れませんでした。5,000文字以内になるよう、いくつかに分けて送ってください。';
+const EMPTY = '空のメッセージは送れません。ひとことでも大丈夫です。';
+const NO_SESSION = 'この会話は見つかりませんでした。ページを再読み込みすると、新しく相談を始められます。';
+
+export const MAX_TEXT_LENGTH = 5_000; // LINE's limit too: one rule for both channels.
+const HEARTBEAT_MS = 15_000;
+
+const sendSchema = z
+  .object({
+    clientMessageId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, '8–64 letters, digits, _ or -'),
+    text: z.string().max(100_000).optional(),
+    choice: z.object({ data: z.string().min(1).max(300), label: z.string().min(1).max(100) }).optional(),
+  })
+  .refine((body) => (body.text === undefined) !== (body.choice === undefined), 'send either text or choice');
+
+export interface WebMessageView {
+  id: string;
+  author: 'user' | 'bot' | 'staff';
+  kind: string;
+  text: string | null;
+  choices?: { label: string; data: string }[];
+  link?: { url: string; label: string };
+  clientMessageId?: string;
+  createdAt: string;
+}
+
+export function toWebMessage(message: Message): WebMessageView {
+  const payload = (message.payload ?? null) as
+    | { type?: string; choices?: { label: string; data: string }[]; url?: string; label?: string }
+    | null;
+  return {
+    id: message.id,
+    author: message.author === 'USER' ? 'user' : message.author === 'BOT' ? 'bot' : 'staff',
+    kind: message.kind,
+    text: message.text,
+    ...(message.author === 'BOT' && payload?.type === 'choices' && payload.choices ? { choices: payload.choices } : {}),
+    ...(message.author === 'BOT' && payload?.type === 'link' && payload.url ? { link: { url: payload.url, label: payload.label ?? payload.url } } : {}),
+    ...(message.clientMessageId ? { clientMessageId: message.clientMessageId } : {}),
+    createdAt: message.createdAt.toISOString(),
+  };
+}
+
+/** Characters as a person counts them (an emoji is one), not UTF-16 units. */
+const characterCount = (text: string) => [...text].length;
+
+export function webChatRoutes(runtime: Runtime, hub: RealtimeHub, hooks: { onShutdown(hook: () => void): void }): Router {
+  const { db, config, logger } = runtime;
+  const router = Router();
+  const publisher = new RealtimePublisher(runtime.redisFailFast, config.redisPrefix, logger);
+  const limitSessionsPerIp = rateLimiter(runtime.redisFailFast, config.redisPrefix, { name: 'web-session-ip', points: 60, durationSeconds: 600 });
+  const limitMessagesPerSession = rateLimiter(runtime.redisFailFast, config.redisPrefix, { name: 'web-msg-session', points: 20, durationSeconds: 60 });
+  const limitMessagesPerIp = rateLimiter(runtime.redisFailFast, config.redisPrefix, { name: 'web-msg-ip', points: 120, durationSeconds: 60 });
+  const liveStreams = new Set<Response>();
+  hooks.onShutdown(() => {
+    for (const stream of liveStreams) stream.end();
+  });
+
+  async function authenticate(req: Request): Promise<Contact> {
+    const token = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
+    const contact = await findWebSession(db, token);
+    if (!contact) throw new HttpError(401, 'no_session', NO_SESSION);
+    return contact;
+  }
+
+  async function enqueue(contact: Contact, externalId: string, payload: WebEvent) {
+    const stored = await storeInboundEvents(db, [
+      { channel: 'WEB', externalId, sourceKey: webSourceKey(contact.channelUserId), occurredAt: new Date(), payload },
+    ]);
+    await requestProcessing(runtime.queuesFailFast, stored, logger);
+    return stored[0]!;
+  }
+
+  router.post('/sessions', limitByIp(limitSessionsPerIp, TOO_MANY), async (_req, res) => {
+    const session = await createWebSession(db);
+    const contact = (await db.contact.findUnique({ where: { id: session.contactId } }))!;
+    await enqueue(contact, `${contact.id}:start`, { type: 'start', channelUserId: contact.channelUserId });
+    res.status(201).json({ token: session.token });
+  });
+
+  router.get('/messages', async (req, res) => {
+    const contact = await authenticate(req);
+    const after = z.iso.datetime().optional().safeParse(req.query.after);
+    const messages = await db.message.findMany({
+      where: {
+        conversation: { contactId: contact.id },
+        hiddenAt: null,
+        ...(after.success && after.data ? { createdAt: { gte: new Date(after.data) } } : {}),
+      },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: 500,
+    });
+    res.set('Cache-Control', 'no-store').json({ messages: messages.map(toWebMessage) });
+  });
+
+  router.post('/messages', async (req, res) => {
+    const contact = await authenticate(req);
+    await limitMessagesPerSession(contact.id, TOO_MANY);
+    await limitMessagesPerIp(req.ip ?? 'unknown', TOO_MANY);
+    const body = sendSchema.parse(req.body);
+    let payload: WebEvent;
+    if (body.text !== undefined) {
+      const text = body.text.toWellFormed().replaceAll('\u0000', '').trim();
+      if (text === '') throw new HttpError(400, 'empty_message', EMPTY);
+      if (characterCount(text) > MAX_TEXT_LENGTH) throw new HttpError(422, 'message_too_long', TOO_LONG);
+      payload = { type: 'text', channelUserId: contact.channelUserId, clientMessageId: body.clientMessageId, text };
+    } else {
+      payload = { type: 'choice', channelUserId: contact.channelUserId, clientMessageId: body.clientMessageId, ...body.choice! };
+    }
+    const stored = await enqueue(contact, `${contact.id}:${body.clientMessageId}`, payload);
+    if (stored.isNew) {
+      await publisher.publish({ kind: 'contact', contactId: contact.id }, { type: 'typing', conversationId: '', on: true });
+    }
+    res.status(stored.isNew ? 202 : 200).json({ status: stored.isNew ? 'accepted' : 'duplicate', clientMessageId: body.clientMessageId });
+  });
+
+  router.get('/stream', async (req, res) => {
+    const contact = await authenticate(req);
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.write(': connected\n\n');
+    const send = (name: string, data: unknown) => res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+    const unsubscribe = hub.onContact(contact.id, (event: RealtimeEvent) => {
+      void (async () => {
+        if (event.type === 'message') {
+          const message = await db.message.findFirst({
+            where: { id: event.messageId, conversation: { contactId: contact.id }, hiddenAt: null },
+          });
+          if (message) send('message', toWebMessage(message));
+        } else if (event.type === 'typing') {
+          send('typing', { on: event.on });
+        } else if (event.type === 'conversation-deleted') {
+          send('deleted', {});
+        }
+      })().catch(() => {});
+    });
+    const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+    liveStreams.add(res);
+    req.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      liveStreams.delete(res);
+    });
+  });
+
+  router.delete('/conversation', async (req, res) => {
+    const contact = await authenticate(req);
+    const now = new Date();
+    await db.$transaction(async (tx) => {
+      // The same lock as the inbound pipeline: no message of this person is mid-processing.
+      await tx.$queryRaw`SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended(${webSourceKey(contact.channelUserId)}, 0))) AS locked`;
+      await deleteContactData(tx, contact.id, now);
+      await tx.inboundEvent.updateMany({ where: { sourceKey: webSourceKey(contact.channelUserId) }, data: { payload: { deleted: true }, processedAt: now } });
+      await tx.contact.update({ where: { id: contact.id }, data: { webTokenHash: null } });
+    });
+    await publisher.publish({ kind: 'contact', contactId: contact.id }, { type: 'conversation-deleted', conversationId: '' });
+    await publisher.publish({ kind: 'staff' }, { type: 'case', caseId: '', change: 'data_deleted' });
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,20 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Db } from '../../db/client.js';
+
+// An anonymous web session is an unguessable bearer token kept by the browser. Only its SHA-256
+// is stored, so a database leak does not let anyone read a conversation.
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export async function createWebSession(db: Db): Promise<{ token: string; contactId: string; channelUserId: string }> {
+  const token = randomBytes(32).toString('base64url');
+  const contact = await db.contact.create({
+    data: { channel: 'WEB', channelUserId: randomUUID(), webTokenHash: hashToken(token) },
+  });
+  return { token, contactId: contact.id, channelUserId: contact.channelUserId };
+}
+
+export async function findWebSession(db: Db, token: string) {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+  return db.contact.findUnique({ where: { webTokenHash: hashToken(token) } });
+}

@@ -1,0 +1,83 @@
+// `yorisoi staff add --email E --name N --role counselor|supervisor|admin|center [--center CODE]`
+// The password is read from stdin (one line), so it never appears in the shell history or `ps`.
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { createDb } from '../../db/client.js';
+import { applyMigrations } from '../../db/migrate.js';
+import type { Logger } from '../../platform/logger.js';
+import { createStaffUser, STAFF_ROLES } from '../../staff/accounts.js';
+import { StaffError } from '../../staff/errors.js';
+import { MIN_PASSWORD_LENGTH, passwordProblem } from '../../staff/passwords.js';
+
+export interface StaffAddOptions {
+  email: string;
+  name: string;
+  /** counselor | supervisor | admin | center (any case). */
+  role: string;
+  /** The ward center code (data/centers.yaml), for the center role. */
+  center?: string;
+}
+
+export interface StaffAddIo {
+  databaseUrl: string;
+  logger?: Logger;
+  stdin: Readable & { isTTY?: boolean };
+  stdout: Writable;
+  stderr: Writable;
+}
+
+/** Reads the first line of a stream (without its line ending); null when the stream is empty. */
+async function readFirstLine(input: Readable): Promise<string | null> {
+  const lines = createInterface({ input, crlfDelay: Infinity, terminal: false });
+  try {
+    for await (const line of lines) return line;
+    return null;
+  } finally {
+    lines.close();
+  }
+}
+
+/** Creates a staff account on a database migrated first. Returns the process exit code. */
+export async function runStaffAdd(options: StaffAddOptions, io: StaffAddIo): Promise<number> {
+  const role = options.role.trim().toUpperCase();
+  if (!(STAFF_ROLES as readonly string[]).includes(role)) {
+    io.stderr.write(`yorisoi staff add: --role must be one of ${STAFF_ROLES.map((r) => r.toLowerCase()).join(', ')}\n`);
+    return 2;
+  }
+  if (io.stdin.isTTY) io.stderr.write(`Password (at least ${MIN_PASSWORD_LENGTH} characters), then Enter: `);
+  const password = await readFirstLine(io.stdin);
+  if (password === null) {
+    io.stderr.write('yorisoi staff add: no password on stdin (pipe one line, e.g. `read -rs P; printf "%s\\n" "$P" | yorisoi staff add …`)\n');
+    return 2;
+  }
+  const problem = passwordProblem(password, options.email);
+  if (problem) {
+    io.stderr.write(`yorisoi staff add: ${problem}\n`);
+    return 2;
+  }
+
+  await applyMigrations(io.databaseUrl, io.logger);
+  const db = createDb(io.databaseUrl, { poolSize: 1 });
+  try {
+    const user = await createStaffUser(db, {
+      email: options.email,
+      name: options.name,
+      role: role as (typeof STAFF_ROLES)[number],
+      centerCode: options.center ?? null,
+    }, password);
+    io.stdout.write(`created ${user.role.toLowerCase()} ${user.email} (${user.id})\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof StaffError) {
+      io.stderr.write(`yorisoi staff add: ${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof Error && error.name === 'ZodError') {
+      io.stderr.write(`yorisoi staff add: invalid --email or --name (${error.message.replace(/\s+/g, ' ').slice(0, 200)})\n`);
+      return 2;
+    }
+    throw error;
+  } finally {
+    await db.$disconnect();
+  }
+}

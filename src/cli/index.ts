@@ -1,0 +1,146 @@
+import { Command } from 'commander';
+import { ConfigError, loadConfig, type Config, type ResolvedConfig } from '../config.js';
+import { applyMigrations } from '../db/migrate.js';
+import { startEmbeddedPostgres } from '../dev/embedded-postgres.js';
+import { ensureDevRedis } from '../dev/redis-server.js';
+import { startYorisoi, type RunningYorisoi } from '../main.js';
+import { createLogger, type Logger } from '../platform/logger.js';
+import { runFlowsCheck, runFlowsGraph } from './commands/flows.js';
+import { runTriageJsonl } from './commands/triage.js';
+
+/** Stops cleanly on the first SIGTERM/SIGINT, exits at once on a second. */
+function stopOnSignals(logger: Logger, stoppers: (() => Promise<void>)[]) {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info({ signal }, 'signal received');
+    (async () => {
+      for (const stop of stoppers) await stop();
+    })()
+      .then(() => process.exit(0))
+      .catch((error) => {
+        logger.error({ err: { message: (error as Error).message } }, 'error while stopping');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', handler);
+  process.on('SIGINT', handler);
+}
+
+function requireDatabase(config: Config): ResolvedConfig {
+  if (!config.databaseUrl) {
+    throw new ConfigError([{ variable: 'DATABASE_URL', expected: 'a postgresql:// URL (only `yorisoi dev` starts an embedded database)' }]);
+  }
+  return config as ResolvedConfig;
+}
+
+function printDevBanner(running: RunningYorisoi, extra: string[]) {
+  const url = running.url!;
+  const lines = [
+    '',
+    '  よりそい Yorisoi is running (development mode)',
+    '',
+    `  Web chat:       ${url}/`,
+    `  Staff console:  ${url}/staff`,
+    `  Health:         ${url}/readyz`,
+    ...extra,
+    '',
+    '  Stop with Ctrl+C.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+export function buildCli(): Command {
+  const program = new Command('yorisoi').description('よりそい — first-contact consultation bot (LINE + web chat)');
+
+  program
+    .command('start')
+    .description('start the HTTP server (applies pending migrations first)')
+    .option('--no-worker', 'do not run the queue workers in this process')
+    .action(async (options: { worker: boolean }) => {
+      const config = requireDatabase(loadConfig());
+      const logger = createLogger({ level: config.logLevel });
+      const running = await startYorisoi(config, logger, { http: true, worker: options.worker && config.workerInProcess });
+      stopOnSignals(logger, [running.stop]);
+    });
+
+  program
+    .command('worker')
+    .description('run the queue workers (inbound processing, deliveries, reminders)')
+    .action(async () => {
+      const config = requireDatabase(loadConfig());
+      const logger = createLogger({ level: config.logLevel });
+      const running = await startYorisoi(config, logger, { http: false, worker: true });
+      stopOnSignals(logger, [running.stop]);
+    });
+
+  program
+    .command('dev')
+    .description('start everything on embedded defaults: PostgreSQL, Redis, app and worker')
+    .action(async () => {
+      const config = loadConfig();
+      const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY });
+      const stoppers: (() => Promise<void>)[] = [];
+      stopOnSignals(logger, stoppers);
+      let databaseUrl = config.databaseUrl;
+      if (!databaseUrl) {
+        const embedded = await startEmbeddedPostgres(config.dataDir, logger);
+        databaseUrl = embedded.url;
+        stoppers.push(embedded.stop);
+      }
+      const redis = await ensureDevRedis(config.redisUrl, config.dataDir, logger);
+      stoppers.push(redis.stop);
+      const running = await startYorisoi({ ...config, databaseUrl }, logger, { http: true, worker: true });
+      stoppers.unshift(running.stop);
+      printDevBanner(running, []);
+    });
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations (start does this too)')
+    .action(async () => {
+      const config = requireDatabase(loadConfig());
+      await applyMigrations(config.databaseUrl, createLogger({ level: config.logLevel }));
+    });
+
+  const flows = program.command('flows').description('intake flows kept as data in flows/');
+  flows
+    .command('check')
+    .description('validate every flow: references, reachability, hand-offs, LINE limits, translations')
+    .option('--dir <dir>', 'flows folder (default: the shipped flows/)')
+    .action(async (options: { dir?: string }) => {
+      const { ok, report } = await runFlowsCheck(options.dir);
+      (ok ? process.stdout : process.stderr).write(`${report}\n`);
+      process.exitCode = ok ? 0 : 1;
+    });
+  flows
+    .command('graph <flow>')
+    .description('print a Mermaid diagram of a flow')
+    .option('--dir <dir>', 'flows folder (default: the shipped flows/)')
+    .action(async (flow: string, options: { dir?: string }) => {
+      process.stdout.write(`${await runFlowsGraph(flow, options.dir)}\n`);
+    });
+
+  program
+    .command('triage')
+    .description('classify messages: JSON lines {id, text} on stdin → {id, urgency, signals} on stdout')
+    .requiredOption('--jsonl', 'read and write JSON lines')
+    .action(async () => {
+      process.exitCode = await runTriageJsonl(process.stdin, process.stdout);
+    });
+
+  return program;
+}
+
+try {
+  await buildCli().parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof ConfigError || (error instanceof Error && ['MigrationError', 'RedisUnavailableError', 'InvalidFlowsError', 'FlowLoadError'].includes(error.name))) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`yorisoi: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+}

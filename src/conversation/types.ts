@@ -1,0 +1,105 @@
+// The contract between channels/pipeline and the pure conversation core.
+// Channels translate their events into `ConversationInput` and render `OutboundMessage`s;
+// the pipeline persists `ConversationState` (as JSON) and executes `DomainEffect`s.
+// Nothing in here may depend on express, prisma, bullmq or the LINE SDK.
+
+export type Language = 'ja' | 'en' | 'easy';
+
+export type ConsulterType = 'self' | 'family' | 'agency' | 'neighbour' | 'unsure';
+
+export type Urgency = 'emergency' | 'high' | 'normal';
+
+export interface TriageResult {
+  urgency: Urgency;
+  /** Rule ids that matched, e.g. `suicidal_ideation`. Empty when normal. */
+  signals: string[];
+}
+
+export type MediaKind = 'sticker' | 'image' | 'audio' | 'video' | 'file' | 'location';
+
+export type ConversationInput =
+  /** First contact or re-entry: LINE follow, web page opened a new session. */
+  | { kind: 'start'; returning?: boolean }
+  | { kind: 'text'; text: string }
+  /** A button or postback; `data` is whatever the core put in `Choice.data`. */
+  | { kind: 'choice'; data: string }
+  | { kind: 'media'; media: MediaKind }
+  /** LINE unfollow / block: no message can be delivered. */
+  | { kind: 'stop' }
+  /** The intake has been idle past the configured time: hand what we have to staff. */
+  | { kind: 'inactivity' }
+  /** A staff member claimed or replied: the bot steps back. */
+  | { kind: 'staffJoined' };
+
+export interface ConversationContext {
+  now: Date;
+  /** Computed by the triage module for text inputs before the core runs. */
+  triage: TriageResult | null;
+  /** Whether the desk is staffed now, and a human-readable next opening (per language). */
+  desk: { open: boolean; nextOpening: Record<Language, string> | null };
+  /** Optional overrides of the core's timings (from config); defaults in conversation/turn.ts. */
+  timings?: Partial<ConversationTimings>;
+}
+
+export interface ConversationTimings {
+  /** Input after this long a silence mid-intake offers "continue or start over". */
+  resumeAfterMinutes: number;
+  /** After the intake, a new message is queued for staff again only this long after the last queueing. */
+  requeueAfterHours: number;
+}
+
+export interface Choice {
+  /** ≤ 20 characters (LINE quick reply label limit). */
+  label: string;
+  /** ≤ 300 characters (LINE postback data limit). */
+  data: string;
+}
+
+export type OutboundMessage =
+  | { type: 'text'; text: string }
+  | { type: 'choices'; text: string; choices: Choice[] }
+  | { type: 'link'; text: string; url: string; label: string };
+
+export type HandoffReason =
+  | 'completed'
+  | 'requested'
+  | 'inactive'
+  | 'emergency'
+  | 'message_after_intake';
+
+export interface HandoffSummary {
+  consulterType: ConsulterType | null;
+  language: Language;
+  /** key → chosen value (or null when skipped) */
+  answers: Record<string, string | null>;
+  /** key → free text the user wrote at that step */
+  freeText: Record<string, string[]>;
+  /** Which optional consents were given, by consent kind. */
+  consents: Record<string, boolean>;
+}
+
+export type DomainEffect =
+  | {
+      type: 'recordAnswer';
+      flowId: string;
+      stepId: string;
+      key: string;
+      value: string | null;
+      freeText: string | null;
+    }
+  | { type: 'openCase'; consulterType: ConsulterType | null; language: Language }
+  | {
+      type: 'updateCase';
+      patch: { consulterType?: ConsulterType; language?: Language; stage?: string };
+    }
+  | { type: 'queueForStaff'; reason: HandoffReason; summary: HandoffSummary }
+  | { type: 'raiseAlert'; urgency: 'emergency' | 'high'; signals: string[] }
+  | { type: 'recordConsent'; kind: string; granted: boolean; wordingVersion: string }
+  | { type: 'deleteUserData' }
+  | { type: 'contactStopped' };
+
+export interface StepResult<S> {
+  messages: OutboundMessage[];
+  state: S;
+  effects: DomainEffect[];
+}

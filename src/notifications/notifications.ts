@@ -1,0 +1,108 @@
+import nodemailer from 'nodemailer';
+import type { Config } from '../config.js';
+import type { Db, Prisma, Urgency } from '../db/client.js';
+import type { Queues } from '../jobs/queues.js';
+import type { Logger } from '../platform/logger.js';
+import type { RealtimePublisher } from '../realtime/bus.js';
+
+// Staff notifications: a row in the database (the console's live list), then outbound delivery
+// to a Slack/Teams-compatible webhook and/or e-mail. A notification says what kind of thing waits
+// and links to the case; it never carries what the person wrote or who they are.
+
+export type NotificationKind =
+  | 'emergency_alert'
+  | 'high_alert'
+  | 'UNCLAIMED'
+  | 'AWAITING_STAFF_REPLY'
+  | 'HANDOVER_UNACKNOWLEDGED'
+  | 'FOLLOW_UP'
+  | 'escalation';
+
+const titles: Record<NotificationKind, string> = {
+  emergency_alert: '緊急: 危険のサインがある相談が届きました。すぐに確認してください。',
+  high_alert: '注意: リスクの高い相談が届きました。',
+  UNCLAIMED: 'まだ誰も担当していない相談があります。',
+  AWAITING_STAFF_REPLY: '相談者が相談員の返事を待っています。',
+  HANDOVER_UNACKNOWLEDGED: '保健福祉センターへの引き継ぎが、まだ受け止められていません。',
+  FOLLOW_UP: 'フォローアップの予定日になった相談があります。',
+  escalation: '【エスカレーション】対応されていないリマインダーがあります。',
+};
+
+const urgencyLabel: Record<Urgency, string> = { EMERGENCY: '緊急', HIGH: '高', NORMAL: '通常' };
+
+export interface NewNotification {
+  kind: NotificationKind;
+  urgency: Urgency;
+  audience: 'staff' | 'supervisors' | 'assignee';
+  staffId?: string | null;
+  caseId?: string | null;
+  reminderId?: string | null;
+}
+
+/** Creates the notification inside the caller's transaction; call `announce` after commit. */
+export async function createNotification(tx: Prisma.TransactionClient, input: NewNotification) {
+  return tx.notification.create({
+    data: {
+      kind: input.kind,
+      urgency: input.urgency,
+      audience: input.audience,
+      staffId: input.staffId ?? null,
+      caseId: input.caseId ?? null,
+      reminderId: input.reminderId ?? null,
+      title: titles[input.kind],
+    },
+  });
+}
+
+/** After commit: live in every console at once, then outbound delivery through the queue. */
+export async function announceNotification(
+  deps: { queues: Queues; realtime: RealtimePublisher; logger: Logger },
+  notificationId: string,
+) {
+  await deps.realtime.publish({ kind: 'staff' }, { type: 'notification', notificationId });
+  try {
+    await deps.queues.add('notify', notificationId, { notificationId });
+  } catch {
+    deps.logger.warn({ notificationId }, 'could not enqueue notification delivery; the sweeper will retry');
+  }
+}
+
+export function caseLink(publicBaseUrl: string, caseId: string | null) {
+  return caseId ? `${publicBaseUrl}/staff/#case=${caseId}` : `${publicBaseUrl}/staff/`;
+}
+
+/** Sends a stored notification to the configured webhook and e-mail recipients, once. */
+export async function deliverNotification(
+  deps: { db: Db; config: Pick<Config, 'notify' | 'publicBaseUrl'>; logger: Logger },
+  notificationId: string,
+) {
+  const notification = await deps.db.notification.findUnique({ where: { id: notificationId } });
+  if (!notification || notification.deliveredAt) return;
+  const { webhookUrl, smtpUrl, emailFrom, emailTo } = deps.config.notify;
+  const link = caseLink(deps.config.publicBaseUrl, notification.caseId);
+  const text = `[よりそい・${urgencyLabel[notification.urgency]}] ${notification.title}\n${link}`;
+  if (webhookUrl) {
+    // `text` is what Slack and Teams incoming webhooks display; the rest is for other receivers.
+    const response = await fetch(webhookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text, urgency: notification.urgency.toLowerCase(), kind: notification.kind, url: link, id: notification.id }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!response.ok) throw new Error(`notification webhook answered ${response.status}`);
+  }
+  if (smtpUrl && emailTo.length > 0) {
+    const transport = nodemailer.createTransport(smtpUrl);
+    try {
+      await transport.sendMail({
+        from: emailFrom,
+        to: emailTo,
+        subject: `[よりそい・${urgencyLabel[notification.urgency]}] ${notification.title}`,
+        text: `${notification.title}\n\n${link}\n\n(このメールに相談の内容は含まれていません。コンソールで確認してください。)`,
+      });
+    } finally {
+      transport.close();
+    }
+  }
+  await deps.db.notification.update({ where: { id: notification.id }, data: { deliveredAt: new Date() } });
+}

@@ -1,0 +1,33 @@
+import type { Processors } from '../jobs/worker.js';
+import type { Runtime } from '../runtime.js';
+import { deliver } from './delivery.js';
+import { processSource } from './process-source.js';
+import { sweep } from './sweeper.js';
+import { deliverNotification } from '../notifications/notifications.js';
+import { escalateReminder, fireReminder, reconcileReminders } from '../reminders/reminders.js';
+import { createPipelineDeps, type ChannelPlugin } from './wiring.js';
+
+/** The job handlers of the worker process: each only orchestrates a domain service. */
+export async function buildProcessors(runtime: Runtime, channels: ChannelPlugin[]): Promise<Processors> {
+  const { pipeline, senders } = await createPipelineDeps(runtime, channels);
+  const reminderDeps = { db: runtime.db, queues: runtime.queues, realtime: pipeline.realtime, policy: pipeline.reminderPolicy, logger: runtime.logger };
+  return {
+    inbound: async ({ sourceKey }) => {
+      await processSource(pipeline, sourceKey);
+    },
+    delivery: async ({ deliveryId }) => {
+      await deliver({ db: runtime.db, senders, logger: runtime.logger }, deliveryId);
+    },
+    reminders: async ({ reminderId, stage }) => {
+      if (stage === 'fire') await fireReminder(reminderDeps, reminderId);
+      else await escalateReminder(reminderDeps, reminderId);
+    },
+    notify: async ({ notificationId }) => {
+      await deliverNotification({ db: runtime.db, config: runtime.config, logger: runtime.logger }, notificationId);
+    },
+    maintenance: async () => {
+      await sweep({ db: runtime.db, queues: runtime.queues, logger: runtime.logger });
+      await reconcileReminders(reminderDeps);
+    },
+  };
+}

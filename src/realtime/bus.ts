@@ -1,0 +1,36 @@
+import type { Redis } from '../platform/redis.js';
+import type { Logger } from '../platform/logger.js';
+
+// Fan-out between app instances through Redis pub/sub: a worker or instance publishes, every
+// instance holding a live connection (web chat page, staff console) receives.
+
+/** A person's live chat pages (all their conversations), or the staff consoles. */
+export type Topic = { kind: 'contact'; contactId: string } | { kind: 'staff' };
+
+export type RealtimeEvent =
+  | { type: 'message'; conversationId: string; messageId: string }
+  | { type: 'typing'; conversationId: string; on: boolean }
+  | { type: 'conversation-deleted'; conversationId: string }
+  | { type: 'case'; caseId: string; change: string }
+  | { type: 'notification'; notificationId: string };
+
+export function topicChannel(prefix: string, topic: Topic): string {
+  return topic.kind === 'staff' ? `${prefix}:rt:staff` : `${prefix}:rt:contact:${topic.contactId}`;
+}
+
+export class RealtimePublisher {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Best effort: clients also re-read from the database on reconnect, so a lost publish delays, never loses. */
+  async publish(topic: Topic, event: RealtimeEvent): Promise<void> {
+    try {
+      await this.redis.publish(topicChannel(this.prefix, topic), JSON.stringify(event));
+    } catch (error) {
+      this.logger.warn({ err: { message: (error as Error).message }, topic: topic.kind }, 'realtime publish failed');
+    }
+  }
+}

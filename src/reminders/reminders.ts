@@ -1,0 +1,189 @@
+import type { Db, Prisma, Reminder, ReminderKind, Urgency } from '../db/client.js';
+import type { Queues } from '../jobs/queues.js';
+import type { Logger } from '../platform/logger.js';
+import type { RealtimePublisher } from '../realtime/bus.js';
+import { announceNotification, createNotification } from '../notifications/notifications.js';
+import type { ReminderPolicy } from './policy.js';
+
+// PostgreSQL is the source of truth for reminders; BullMQ delayed jobs only do the timing.
+// A reminder fires at most once: firing locks its row and sets `firedAt` in one transaction.
+// The reconciler rebuilds any job Redis lost.
+
+type Tx = Prisma.TransactionClient;
+
+export interface ReminderDeps {
+  db: Db;
+  queues: Queues;
+  realtime: RealtimePublisher;
+  policy: ReminderPolicy;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export const fireJobId = (reminderId: string) => `${reminderId}-fire`;
+export const escalateJobId = (reminderId: string) => `${reminderId}-esc`;
+
+/** The reminders a case should have when something happens to it (called inside transactions). */
+export const reminderRules = {
+  /** The case entered the queue (or became more urgent) with nobody assigned. */
+  async caseQueued(tx: Tx, policy: ReminderPolicy, kase: { id: string; urgency: Urgency }, at: Date) {
+    await tx.reminder.updateMany({ where: { caseId: kase.id, kind: 'UNCLAIMED', firedAt: null, cancelledAt: null }, data: { cancelledAt: at } });
+    return tx.reminder.create({ data: { kind: 'UNCLAIMED', caseId: kase.id, urgency: kase.urgency, dueAt: policy.unclaimedDueAt(kase.urgency, at) } });
+  },
+  /** The person wrote to a claimed case and waits for a counsellor. */
+  async userWaiting(tx: Tx, policy: ReminderPolicy, kase: { id: string; urgency: Urgency }, waitingSince: Date) {
+    const pending = await tx.reminder.findFirst({ where: { caseId: kase.id, kind: 'AWAITING_STAFF_REPLY', firedAt: null, cancelledAt: null } });
+    if (pending) return null;
+    return tx.reminder.create({
+      data: { kind: 'AWAITING_STAFF_REPLY', caseId: kase.id, urgency: kase.urgency, dueAt: policy.awaitingReplyDueAt(kase.urgency, waitingSince) },
+    });
+  },
+  async handedOver(tx: Tx, policy: ReminderPolicy, kase: { id: string; urgency: Urgency }, handoverId: string, at: Date) {
+    return tx.reminder.create({
+      data: { kind: 'HANDOVER_UNACKNOWLEDGED', caseId: kase.id, handoverId, urgency: kase.urgency, dueAt: policy.handoverDueAt(at) },
+    });
+  },
+  async followUp(tx: Tx, policy: ReminderPolicy, kase: { id: string; urgency: Urgency }, date: string, at: Date) {
+    await tx.reminder.updateMany({ where: { caseId: kase.id, kind: 'FOLLOW_UP', firedAt: null, cancelledAt: null }, data: { cancelledAt: at } });
+    return tx.reminder.create({ data: { kind: 'FOLLOW_UP', caseId: kase.id, urgency: kase.urgency, dueAt: policy.followUpDueAt(date) } });
+  },
+  /** Claimed, answered or closed: the reminders about waiting no longer apply. */
+  async cancel(tx: Tx, caseId: string, kinds: ReminderKind[], at: Date) {
+    const { count } = await tx.reminder.updateMany({
+      where: { caseId, kind: { in: kinds }, firedAt: null, cancelledAt: null },
+      data: { cancelledAt: at },
+    });
+    // An escalation pending on a fired reminder is also moot.
+    await tx.reminder.updateMany({
+      where: { caseId, kind: { in: kinds }, firedAt: { not: null }, escalatedAt: null, cancelledAt: null },
+      data: { cancelledAt: at },
+    });
+    return count;
+  },
+};
+
+/** After commit: give a new reminder its delayed job. Best effort — the reconciler catches up. */
+export async function scheduleReminderJob(deps: Pick<ReminderDeps, 'queues' | 'logger' | 'now'>, reminder: Pick<Reminder, 'id' | 'dueAt'>) {
+  const now = (deps.now ?? (() => new Date()))();
+  try {
+    await deps.queues.add('reminders', fireJobId(reminder.id), { reminderId: reminder.id, stage: 'fire' }, {
+      delay: Math.max(0, reminder.dueAt.getTime() - now.getTime()),
+    });
+  } catch {
+    deps.logger.warn({ reminderId: reminder.id }, 'could not schedule reminder job; the reconciler will');
+  }
+}
+
+/** Is what the reminder is about still true? (A claimed case needs no "unclaimed" reminder.) */
+async function stillRelevant(tx: Tx, reminder: Reminder): Promise<boolean> {
+  if (reminder.kind === 'HANDOVER_UNACKNOWLEDGED') {
+    if (!reminder.handoverId) return false;
+    const handover = await tx.handover.findUnique({ where: { id: reminder.handoverId } });
+    return handover !== null && handover.acknowledgedAt === null;
+  }
+  if (!reminder.caseId) return false;
+  const kase = await tx.case.findUnique({ where: { id: reminder.caseId } });
+  if (!kase || kase.status === 'CLOSED') return false;
+  switch (reminder.kind) {
+    case 'UNCLAIMED':
+      return kase.assigneeId === null && kase.status === 'QUEUED';
+    case 'AWAITING_STAFF_REPLY':
+      return kase.waitingSince !== null && (kase.lastStaffMessageAt === null || kase.lastStaffMessageAt < kase.waitingSince);
+    default:
+      return true;
+  }
+}
+
+/** Fires a due reminder once: a notification for staff, then an escalation timer. */
+export async function fireReminder(deps: ReminderDeps, reminderId: string): Promise<'fired' | 'skipped'> {
+  const now = (deps.now ?? (() => new Date()))();
+  const result = await deps.db.$transaction(async (tx) => {
+    const [locked] = await tx.$queryRaw<Reminder[]>`SELECT * FROM "Reminder" WHERE "id" = ${reminderId}::uuid FOR UPDATE`;
+    if (!locked || locked.firedAt || locked.cancelledAt) return null;
+    if (locked.kind === 'USER_CHECK_IN' || !(await stillRelevant(tx, locked))) {
+      await tx.reminder.update({ where: { id: locked.id }, data: { cancelledAt: now } });
+      return null;
+    }
+    const kase = locked.caseId ? await tx.case.findUnique({ where: { id: locked.caseId }, select: { assigneeId: true } }) : null;
+    const toAssignee = locked.kind === 'AWAITING_STAFF_REPLY' || locked.kind === 'FOLLOW_UP';
+    const notification = await createNotification(tx, {
+      kind: locked.kind as Exclude<ReminderKind, 'USER_CHECK_IN'>,
+      urgency: locked.urgency,
+      audience: toAssignee && kase?.assigneeId ? 'assignee' : 'staff',
+      staffId: toAssignee ? (kase?.assigneeId ?? null) : null,
+      caseId: locked.caseId,
+      reminderId: locked.id,
+    });
+    const escalateAt = locked.kind === 'FOLLOW_UP' ? null : deps.policy.escalationAt(locked.urgency, now);
+    const reminder = await tx.reminder.update({ where: { id: locked.id }, data: { firedAt: now, escalateAt } });
+    await tx.auditEvent.create({ data: { actorType: 'system', action: 'reminder.fired', caseId: locked.caseId, detail: { kind: locked.kind, reminderId: locked.id }, at: now } });
+    return { reminder, notificationId: notification.id };
+  });
+  if (!result) return 'skipped';
+  deps.logger.info({ reminderId, kind: result.reminder.kind }, 'reminder fired');
+  await announceNotification(deps, result.notificationId);
+  if (result.reminder.escalateAt) {
+    try {
+      await deps.queues.add('reminders', escalateJobId(reminderId), { reminderId, stage: 'escalate' }, {
+        delay: Math.max(0, result.reminder.escalateAt.getTime() - now.getTime()),
+      });
+    } catch {
+      deps.logger.warn({ reminderId }, 'could not schedule escalation; the reconciler will');
+    }
+  }
+  return 'fired';
+}
+
+/** A fired reminder nobody acted on goes to the supervisors, once. */
+export async function escalateReminder(deps: ReminderDeps, reminderId: string): Promise<'escalated' | 'skipped'> {
+  const now = (deps.now ?? (() => new Date()))();
+  const result = await deps.db.$transaction(async (tx) => {
+    const [locked] = await tx.$queryRaw<Reminder[]>`SELECT * FROM "Reminder" WHERE "id" = ${reminderId}::uuid FOR UPDATE`;
+    if (!locked || !locked.firedAt || locked.escalatedAt || locked.cancelledAt || !locked.escalateAt) return null;
+    if (!(await stillRelevant(tx, locked))) {
+      await tx.reminder.update({ where: { id: locked.id }, data: { cancelledAt: now } });
+      return null;
+    }
+    const notification = await createNotification(tx, {
+      kind: 'escalation',
+      urgency: locked.urgency,
+      audience: 'supervisors',
+      caseId: locked.caseId,
+      reminderId: locked.id,
+    });
+    await tx.reminder.update({ where: { id: locked.id }, data: { escalatedAt: now } });
+    await tx.auditEvent.create({ data: { actorType: 'system', action: 'reminder.escalated', caseId: locked.caseId, detail: { kind: locked.kind, reminderId: locked.id }, at: now } });
+    return notification.id;
+  });
+  if (!result) return 'skipped';
+  await announceNotification(deps, result);
+  return 'escalated';
+}
+
+/**
+ * Rebuilds the delayed jobs of every pending reminder and escalation whose job Redis no longer
+ * has (Redis here keeps nothing on disk). Safe to run any time, from any number of workers:
+ * job ids are the reminder ids, and firing is idempotent.
+ */
+export async function reconcileReminders(deps: ReminderDeps): Promise<{ restored: number }> {
+  const now = (deps.now ?? (() => new Date()))();
+  let restored = 0;
+  const pending = await deps.db.reminder.findMany({
+    where: { cancelledAt: null, OR: [{ firedAt: null }, { firedAt: { not: null }, escalatedAt: null, escalateAt: { not: null } }] },
+    select: { id: true, dueAt: true, firedAt: true, escalateAt: true },
+  });
+  const queue = deps.queues.reminders;
+  for (const reminder of pending) {
+    const stage = reminder.firedAt ? 'escalate' : 'fire';
+    const jobId = stage === 'fire' ? fireJobId(reminder.id) : escalateJobId(reminder.id);
+    const at = stage === 'fire' ? reminder.dueAt : reminder.escalateAt!;
+    const job = await queue.getJob(jobId);
+    const state = job ? await job.getState() : null;
+    if (state && state !== 'completed' && state !== 'failed' && state !== 'unknown') continue;
+    if (job) await job.remove().catch(() => {});
+    await deps.queues.add('reminders', jobId, { reminderId: reminder.id, stage }, { delay: Math.max(0, at.getTime() - now.getTime()) });
+    restored++;
+  }
+  if (restored > 0) deps.logger.info({ restored }, 'reconciler restored reminder jobs');
+  return { restored };
+}

@@ -1,0 +1,85 @@
+import { fileURLToPath } from 'node:url';
+import express, { Router, type Response } from 'express';
+import type { Channel } from '../db/client.js';
+import type { CaseDeps } from '../cases/deps.js';
+import type { ChannelAdapter } from '../pipeline/channel-adapter.js';
+import type { ChannelPlugin } from '../pipeline/wiring.js';
+import { RealtimePublisher } from '../realtime/bus.js';
+import type { RealtimeHub } from '../realtime/hub.js';
+import type { Runtime } from '../runtime.js';
+import { authenticate, csrfGuard } from './auth.js';
+import { domainErrors } from './errors.js';
+import { LoginService } from './login.js';
+import { buildOpenApi } from './openapi.js';
+import { mountOperations } from './operations.js';
+import { staffOperations } from './routes.js';
+import { sessionCookieName } from './sessions.js';
+
+export { ensureDemoSupervisor, createStaffUser, DEMO_SUPERVISOR_EMAIL } from './accounts.js';
+
+export const STAFF_PUBLIC_DIR = fileURLToPath(new URL('../../public/staff/', import.meta.url));
+export const STAFF_API_PATH = '/api/staff';
+
+/**
+ * The staff console: its JSON API (with the live stream) under /api/staff and its page under
+ * /staff. Mount before the web channel, which serves its static files at /.
+ */
+export function createStaffRoutes(
+  runtime: Runtime,
+  options: { hub: RealtimeHub; channels: ChannelPlugin[]; onShutdown(hook: () => void | Promise<void>): void },
+): { path: string; handler: Router }[] {
+  const { db, config, logger } = runtime;
+  const publisher = new RealtimePublisher(runtime.redisFailFast, config.redisPrefix, logger);
+  const adapters: Partial<Record<Channel, ChannelAdapter>> = {};
+  for (const plugin of options.channels) adapters[plugin.adapter.channel] = plugin.adapter;
+  const deps: CaseDeps = {
+    db,
+    publish: (topic, event) => publisher.publish(topic, event),
+    queues: runtime.queuesFailFast,
+    adapters,
+    logger,
+    now: () => new Date(),
+  };
+
+  const liveStreams = new Set<Response>();
+  options.onShutdown(() => {
+    for (const stream of liveStreams) stream.end();
+  });
+
+  let openApi: unknown;
+  const operations = staffOperations({
+    deps,
+    login: new LoginService(db, runtime.redisFailFast, config.redisPrefix, logger),
+    hub: options.hub,
+    isProduction: config.isProduction,
+    liveStreams,
+    openApi: () =>
+      (openApi ??= buildOpenApi(operations, {
+        basePath: STAFF_API_PATH,
+        version: process.env.npm_package_version ?? '0.1.0',
+        cookieName: sessionCookieName(config.isProduction),
+      })),
+  });
+
+  const apiRouter = Router();
+  apiRouter.use((_req, res, next) => {
+    // Case data must never sit in a shared or browser cache.
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  mountOperations(apiRouter, operations.filter((op) => op.roles === 'public'));
+  apiRouter.use(authenticate(db, config.isProduction), csrfGuard);
+  mountOperations(apiRouter, operations.filter((op) => op.roles !== 'public'));
+  apiRouter.use(domainErrors);
+
+  const pageRouter = Router();
+  pageRouter.get('/handovers/:id/print', (_req, res) => {
+    res.set('Cache-Control', 'no-store').sendFile('print.html', { root: STAFF_PUBLIC_DIR });
+  });
+  pageRouter.use(express.static(STAFF_PUBLIC_DIR, { index: 'index.html', redirect: false }));
+
+  return [
+    { path: STAFF_API_PATH, handler: apiRouter },
+    { path: '/staff', handler: pageRouter },
+  ];
+}

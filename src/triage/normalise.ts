@@ -1,0 +1,158 @@
+// Text normalisation for triage. Pure: the emoji and slang tables come in as data
+// (data/triage/normalise.yaml) so a supervisor can extend them without touching code.
+//
+// One message becomes two views, because Japanese and English need opposite treatment:
+// - `compact`: Japanese-oriented. Every space and symbol is removed (people type し に た い or
+//   し・に・た・い to dodge filters), katakana is folded to hiragana, romaji runs become kana,
+//   repeated kana and stretched vowels collapse (しにたいいい, 死にたーーい, しにたぁい → しにたい).
+//   Sentence ends (。！？ and line breaks) survive as "\n" so a gap in a pattern cannot jump from
+//   one sentence into the next.
+// - `words`: Latin words only, lower-case, separated by single spaces with a space at both ends,
+//   so English patterns match whole words ("od" must not fire inside "method" or "good").
+//
+// Every step is linear in the length of the text.
+
+import { toHiragana } from 'wanakana';
+
+export interface NormaliseTables {
+  /** Emoji (without variation selectors) → Japanese words, e.g. 💊 → 薬. */
+  emoji: Readonly<Record<string, string>>;
+  /** Slang or evasive spelling → plain spelling, matched before the kana fold (タヒ is katakana-only slang). */
+  slang: Readonly<Record<string, string>>;
+}
+
+export interface NormalisedText {
+  compact: string;
+  words: string;
+}
+
+export type Normaliser = (text: string) => NormalisedText;
+
+export const SENTENCE_BREAK = '\n';
+
+const VARIATION_AND_JOINERS = /[\uFE0E\uFE0F\u200D\u20E3]/g;
+const SENTENCE_ENDS = /[。！？!?\r\n\u2028\u2029]+/g;
+// Keep letters (kanji, kana, latin, 々), digits and sentence breaks; ー/〜 stretch vowels and go too.
+const NOT_KEPT = /[^\p{L}\p{N}\n]|[ー]/gu;
+const APOSTROPHES = /['’‘`´]/g;
+const LATIN_OR_DIGIT_TOKEN = /[a-z]+|[0-9]+/g;
+const LATIN_RUN = /[a-z]+/g;
+const LATIN_STRETCH = /([a-z])\1{2,}/g;
+
+const KATAKANA_START = 0x30a1;
+const KATAKANA_END = 0x30f6;
+const KANA_OFFSET = 0x60;
+// The small counter ヶ/ヵ (何ヶ月) is read か.
+const SMALL_KA: Readonly<Record<string, string>> = { ゕ: 'か', ゖ: 'か' };
+// Small vowels mostly stretch a word (しにたぁい); elsewhere (ふぁ, てぃ) they are read full size.
+const SMALL_VOWELS: Readonly<Record<string, readonly [full: string, vowel: string]>> = {
+  ぁ: ['あ', 'a'],
+  ぃ: ['い', 'i'],
+  ぅ: ['う', 'u'],
+  ぇ: ['え', 'e'],
+  ぉ: ['お', 'o'],
+};
+
+const VOWEL_ROWS: ReadonlyArray<readonly [vowel: string, kana: string]> = [
+  ['a', 'あかがさざただなはばぱまやゃらわ'],
+  ['i', 'いきぎしじちぢにひびぴみり'],
+  ['u', 'うくぐすずつづぬふぶぷむゆゅるゔ'],
+  ['e', 'えけげせぜてでねへべぺめれ'],
+  ['o', 'おこごそぞとどのほぼぽもよょろを'],
+];
+const VOWEL_OF = new Map<string, string>();
+for (const [vowel, kana] of VOWEL_ROWS) for (const k of kana) VOWEL_OF.set(k, vowel);
+
+function isHiragana(ch: string): boolean {
+  const code = ch.charCodeAt(0);
+  return code >= 0x3041 && code <= 0x309f;
+}
+
+/** Katakana → hiragana (ヶ → か). NFKC must already have run (half-width kana). */
+export function foldKana(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const code = ch.codePointAt(0) ?? 0;
+    const hira = code >= KATAKANA_START && code <= KATAKANA_END ? String.fromCodePoint(code - KANA_OFFSET) : ch;
+    out += SMALL_KA[hira] ?? hira;
+  }
+  return out;
+}
+
+/**
+ * Collapse repeated hiragana and sentence breaks (しにたいいい → しにたい) and drop small vowels
+ * that only stretch the kana before them (しにたぁい → しにたい). Full-size vowels are kept even
+ * when they repeat the sound (おかあさん, のおばあちゃん): dropping them would break words that
+ * start with a vowel. Kanji and digits are left alone: 110 and 119 must stay intact.
+ */
+export function collapseStretches(text: string): string {
+  let out = '';
+  let prev = '';
+  for (const raw of text) {
+    const small = SMALL_VOWELS[raw];
+    if (small !== undefined && VOWEL_OF.get(prev) === small[1]) continue;
+    const ch = small?.[0] ?? raw;
+    if (ch === prev && (ch === SENTENCE_BREAK || isHiragana(ch))) continue;
+    out += ch;
+    prev = ch;
+  }
+  return out;
+}
+
+/** Replace runs of Latin letters that read fully as romaji (shinitai, kietai) with hiragana. */
+export function romajiToKana(text: string): string {
+  return text.replace(LATIN_RUN, (run) => {
+    const kana = toHiragana(run);
+    return /[a-z]/.test(kana) ? run : kana;
+  });
+}
+
+/** A replacer that swaps every key for its value, longest key first, in one left-to-right pass. */
+export function createReplacer(table: Readonly<Record<string, string>>): (text: string) => string {
+  const keys = Object.keys(table)
+    .filter((k) => k.length > 0)
+    .sort((a, b) => b.length - a.length);
+  if (keys.length === 0) return (text) => text;
+  const pattern = new RegExp(keys.map(escapeRegExp).join('|'), 'g');
+  return (text) => text.replace(pattern, (found) => table[found] ?? found);
+}
+
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The steps shared by every view and by table keys: NFKC, lower case, no variation selectors. */
+export function baseForm(text: string): string {
+  return text.normalize('NFKC').toLowerCase().replace(VARIATION_AND_JOINERS, '');
+}
+
+function stripToLetters(text: string): string {
+  return text.replace(SENTENCE_ENDS, SENTENCE_BREAK).replace(NOT_KEPT, '');
+}
+
+/** Latin words view: " i want to die ". Apostrophes vanish (don't → dont), stretches shrink (dieee → die). */
+export function toWords(text: string): string {
+  const tokens = text.replace(APOSTROPHES, '').match(LATIN_OR_DIGIT_TOKEN) ?? [];
+  if (tokens.length === 0) return ' ';
+  return ` ${tokens.map((t) => t.replace(LATIN_STRETCH, '$1')).join(' ')} `;
+}
+
+export function createNormaliser(tables: NormaliseTables): Normaliser {
+  // Table keys go through the same steps the text has been through when the table is applied,
+  // so a supervisor can write ﾀﾋ or ❤️ and still have it match.
+  const emoji = createReplacer(rekey(tables.emoji, baseForm));
+  const slang = createReplacer(rekey(tables.slang, (k) => stripToLetters(baseForm(k))));
+  return (text) => {
+    const base = emoji(baseForm(text));
+    const compact = collapseStretches(romajiToKana(foldKana(slang(stripToLetters(base)))));
+    return { compact, words: toWords(base) };
+  };
+}
+
+function rekey(table: Readonly<Record<string, string>>, keyForm: (key: string) => string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(table)) {
+    out[keyForm(key)] = value;
+  }
+  return out;
+}
