@@ -2,6 +2,7 @@ import type { Prisma } from '../db/client.js';
 import type { Channel, Urgency } from '../db/client.js';
 import type { ConsulterType, DomainEffect, Language } from '../conversation/types.js';
 import { deleteContactData } from './data-deletion.js';
+import { deriveQualityMarkers, deriveSupportStage } from './quality-markers.js';
 import { createNotification } from '../notifications/notifications.js';
 import type { ReminderPolicy } from '../reminders/policy.js';
 import { reminderRules } from '../reminders/reminders.js';
@@ -106,10 +107,14 @@ export async function applyEffects(tx: Tx, ctx: EffectContext, effects: DomainEf
       case 'queueForStaff': {
         const kase = await ensureCase(tx, ctx);
         const entersQueue = kase.status === 'INTAKE' || kase.status === 'CLOSED';
+        const previous = (kase.markers ?? {}) as { signals?: string[] };
+        const quality = deriveQualityMarkers(effect.summary.answers, effect.summary.consulterType, previous.signals ?? []);
         await tx.case.update({
           where: { id: kase.id },
           data: {
             summary: effect.summary as unknown as Prisma.InputJsonValue,
+            // Derived markers and stage never overwrite a counsellor's assessment.
+            ...(kase.assessedAt ? {} : { markers: { ...previous, quality } as unknown as Prisma.InputJsonValue, stage: deriveSupportStage(quality) }),
             ...(effect.summary.consulterType ? { consulterType: consulterTypes[effect.summary.consulterType] } : {}),
             ...(entersQueue ? { status: 'QUEUED', queuedAt: kase.queuedAt ?? ctx.now } : {}),
             waitingSince: kase.waitingSince ?? ctx.now,

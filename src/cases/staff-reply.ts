@@ -1,7 +1,7 @@
 import type { Prisma } from '../db/client.js';
 import { createDeliveries } from '../pipeline/process-source.js';
 import type { RealtimeEvent, Topic } from '../realtime/bus.js';
-import { canWorkCase, type Actor } from './actor.js';
+import { canViewCase, canWorkCase, type Actor } from './actor.js';
 import { recordAudit } from './audit.js';
 import { publishAll, type CaseDeps } from './deps.js';
 import { CaseError, caseNotFound } from './errors.js';
@@ -33,9 +33,10 @@ export async function sendStaffReply(deps: CaseDeps, actor: Actor, caseId: strin
       where: { id: caseId },
       include: { conversation: { include: { contact: true } } },
     });
-    if (!kase || !canWorkCase(actor, kase)) throw caseNotFound();
+    if (!kase || !canViewCase(actor, kase)) throw caseNotFound();
     if (kase.status === 'CLOSED') throw new CaseError('case_closed', 'この相談は終了しています。');
     if (!kase.assigneeId) throw new CaseError('claim_first', '返信する前に、この相談を担当してください。');
+    if (!canWorkCase(actor, kase)) throw caseNotFound();
     const { conversation } = kase;
     const contact = conversation.contact;
 

@@ -7,6 +7,7 @@ import { startYorisoi, type RunningYorisoi } from '../main.js';
 import { createLogger, type Logger } from '../platform/logger.js';
 import { runFlowsCheck, runFlowsGraph } from './commands/flows.js';
 import { runTriageJsonl } from './commands/triage.js';
+import { runLineRichMenu } from './commands/line.js';
 
 /** Stops cleanly on the first SIGTERM/SIGINT, exits at once on a second. */
 function stopOnSignals(logger: Logger, stoppers: (() => Promise<void>)[]) {
@@ -129,6 +130,20 @@ export function buildCli(): Command {
     .requiredOption('--jsonl', 'read and write JSON lines')
     .action(async () => {
       process.exitCode = await runTriageJsonl(process.stdin, process.stdout);
+    });
+
+  const line = program.command('line').description('LINE Official Account set-up');
+  line
+    .command('richmenu')
+    .description('create the rich menu from data/line/ (richmenu.json + richmenu.png) and make it the default')
+    .option('--menu <file>', 'rich menu JSON (default: data/line/richmenu.json)')
+    .option('--image <file>', 'PNG or JPEG, the menu size, at most 1 MB (default: data/line/richmenu.png)')
+    .option('--no-default', 'create and upload only; do not make it the default menu')
+    .option('--dry-run', 'check the files without calling LINE')
+    .action(async (options: { menu?: string; image?: string; default: boolean; dryRun?: boolean }) => {
+      const result = await runLineRichMenu(loadConfig(), { menu: options.menu, image: options.image, setDefault: options.default, dryRun: options.dryRun });
+      (result.ok ? process.stdout : process.stderr).write(`${result.report}\n`);
+      process.exitCode = result.ok ? 0 : 1;
     });
 
   return program;

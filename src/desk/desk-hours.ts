@@ -97,7 +97,8 @@ export class DeskHours {
       const hours = this.hoursOn(cursor)!;
       const closeAt = tokyoInstant(year, month, day, hours.close);
       const available = closeAt.getTime() - cursor.getTime();
-      if (remaining <= available) return new Date(cursor.getTime() + remaining);
+      // Falling due at the very moment the desk closes helps nobody: carry it to the next opening.
+      if (remaining < available) return new Date(cursor.getTime() + remaining);
       remaining -= available;
       cursor = this.nextOpening(closeAt);
     }

@@ -37,6 +37,7 @@ const NOT_KEPT = /[^\p{L}\p{N}\n]|[ー]/gu;
 const APOSTROPHES = /['’‘`´]/g;
 const LATIN_OR_DIGIT_TOKEN = /[a-z]+|[0-9]+/g;
 const LATIN_RUN = /[a-z]+/g;
+const MAX_ROMAJI_RUN = 64;
 const LATIN_STRETCH = /([a-z])\1{2,}/g;
 
 const KATAKANA_START = 0x30a1;
@@ -102,6 +103,8 @@ export function collapseStretches(text: string): string {
 /** Replace runs of Latin letters that read fully as romaji (shinitai, kietai) with hiragana. */
 export function romajiToKana(text: string): string {
   return text.replace(LATIN_RUN, (run) => {
+    // wanakana recurses once per letter; romaji phrases are short, long runs are not romaji.
+    if (run.length > MAX_ROMAJI_RUN) return run;
     const kana = toHiragana(run);
     return /[a-z]/.test(kana) ? run : kana;
   });

@@ -104,10 +104,9 @@ function interpretMessage(event: LineEvent, userId: string): InterpretedEvent {
   const base = messageBaseSchema.safeParse(event.message);
   if (!base.success) return ignore('malformed message event');
   const message = base.data;
+  if (!Object.hasOwn(mediaMessageSchemas, message.type)) return ignore(`unsupported message type ${message.type}`);
   const type = message.type as keyof typeof mediaMessageSchemas;
-  const schema = mediaMessageSchemas[type];
-  if (!schema) return ignore(`unsupported message type ${message.type}`);
-  const parsed = schema.safeParse(message);
+  const parsed = mediaMessageSchemas[type].safeParse(message);
   if (!parsed.success) return ignore(`malformed ${message.type} message`);
   const fields = parsed.data as Record<string, unknown>;
 

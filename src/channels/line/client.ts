@@ -55,4 +55,13 @@ export function lineErrorMessage(error: HTTPFetchError): string {
   return error.body.slice(0, 200);
 }
 
+/** A failed call in words for logs and lastError (fetch hides the reason in `cause`). */
+export function describeCallError(error: unknown): string {
+  if (error instanceof HTTPFetchError) return `LINE answered ${error.status}: ${lineErrorMessage(error)}`;
+  if (!(error instanceof Error)) return 'unknown error';
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+  const detail = cause ? String(cause.code ?? cause.message ?? '') : '';
+  return `${error.name}: ${error.message}${detail ? ` (${detail})` : ''}`.slice(0, 300);
+}
+
 export { HTTPFetchError };

@@ -1,5 +1,6 @@
 import type { ChannelPlugin } from '../../pipeline/wiring.js';
 import type { Runtime } from '../../runtime.js';
+import type { HttpHooks } from '../index.js';
 import { createLineAdapter } from './adapter.js';
 import { createLineClient } from './client.js';
 import { createLoadingAnimation } from './loading.js';
@@ -13,7 +14,7 @@ export { createLineAdapter } from './adapter.js';
  * (so nothing stored earlier becomes unreadable; deliveries fail as "not configured") and the
  * webhook answers 503 `line_not_configured`.
  */
-export function createLineChannel(runtime: Runtime, http: unknown | null): ChannelPlugin {
+export function createLineChannel(runtime: Runtime, http: HttpHooks | null): ChannelPlugin {
   const { config, db, logger } = runtime;
   const adapter = createLineAdapter(config.publicBaseUrl);
   const { channelSecret, channelAccessToken } = config.line;
@@ -32,7 +33,7 @@ export function createLineChannel(runtime: Runtime, http: unknown | null): Chann
       });
       return contact?.blockedAt != null;
     },
-    async hasEarlierPendingOFF(delivery: any) {
+    async hasEarlierPending(delivery) {
       const earlier = await db.outboundDelivery.findFirst({
         where: { channel: 'LINE', recipient: delivery.recipient, status: 'PENDING', createdAt: { lt: delivery.createdAt }, id: { not: delivery.id } },
         select: { id: true },

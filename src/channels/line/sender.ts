@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { OutboundDelivery } from '../../db/client.js';
 import { PermanentDeliveryError, type OutboundSender } from '../../pipeline/delivery.js';
 import type { Logger } from '../../platform/logger.js';
-import { HTTPFetchError, LINE_CALL_TIMEOUT_MS, lineErrorMessage, withTimeout } from './client.js';
+import { HTTPFetchError, LINE_CALL_TIMEOUT_MS, describeCallError, lineErrorMessage, withTimeout } from './client.js';
 
 const payloadSchema = z.object({
   messages: z.array(z.looseObject({ type: z.string() })).min(1).max(5),
@@ -60,8 +60,7 @@ function classify(operation: 'reply' | 'push', error: unknown): Error {
     const code = PERMANENT_CODES[error.status] ?? 'rejected';
     return new PermanentDeliveryError(code, `LINE ${operation} answered ${error.status}: ${message}`);
   }
-  if (error instanceof Error) return new LineRetryableError(`LINE ${operation}: ${error.name}: ${error.message}`.slice(0, 300));
-  return new LineRetryableError(`LINE ${operation} failed`);
+  return new LineRetryableError(`LINE ${operation}: ${describeCallError(error)}`);
 }
 
 export function createLineSender(deps: LineSenderDeps): OutboundSender {

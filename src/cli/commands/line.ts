@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { encodePostbackData, MAX_DATA_UNITS, MAX_LABEL_UNITS } from '../../channels/line/adapter.js';
-import { createLineBlobClient, createLineClient, HTTPFetchError, lineErrorMessage, withTimeout } from '../../channels/line/client.js';
+import { createLineBlobClient, createLineClient, describeCallError, withTimeout } from '../../channels/line/client.js';
 import { ConfigError, type Config } from '../../config.js';
 
 const DATA_DIR = new URL('../../../data/line/', import.meta.url);
@@ -159,7 +159,7 @@ export async function runLineRichMenu(config: Config, options: LineRichMenuOptio
     }
     return { ok: true, report: lines.join('\n'), richMenuId };
   } catch (error) {
-    const reason = error instanceof HTTPFetchError ? `LINE answered ${error.status}: ${lineErrorMessage(error)}` : (error as Error).message;
+    const reason = describeCallError(error);
     lines.push(`failed while ${step}: ${reason}`);
     if (richMenuId) {
       // A menu without an image is useless: remove it rather than leave it among the account's menus.

@@ -91,7 +91,7 @@ describe('LINE sender', () => {
     expect(fake.delivered().filter((x) => x.replyToken === token)).toHaveLength(1);
   });
 
-  it('waits for an earlier unsent delivery to the same person, then gives the job back to retry', async () => {
+  it('waits for an earlier unsent delivery to the same person before sending', async () => {
     let earlierPending = true;
     const d = delivery();
     setTimeout(() => (earlierPending = false), 250);

@@ -89,6 +89,7 @@ describe('LINE interpret()', () => {
       lineEvent('memberJoined', '', { joined: { members: [] } }, { source: { type: 'group', groupId: 'C1' } }),
       lineEvent('somethingNew', USER, { somethingNew: { a: 1 } }),
       lineEvent('message', USER, { message: { id: '1', type: 'hologram' } }),
+      lineEvent('message', USER, { message: { id: '1', type: 'toString' } }),
       lineEvent('message', USER, { message: { type: 'text' } }),
     ]) {
       expect(interpret(event).kind).toBe('ignore');
