@@ -6,6 +6,7 @@ import { loadCenters } from './centers.js';
 import { publishAll, type CaseDeps } from './deps.js';
 import { CaseError, caseNotFound } from './errors.js';
 import { loadAnswerLabels } from './intake-labels.js';
+import { defaultRuleSet } from '../triage/index.js';
 
 /** The consent the intake asks for (flows/closing.yaml, step handover_consent). */
 export const HANDOVER_CONSENT_KIND = 'handover_ward_center';
@@ -71,6 +72,7 @@ export async function handOverCase(deps: CaseDeps, actor: Actor, caseId: string,
       urgency: kase.urgency,
       stage: kase.stage,
       signals: Array.isArray(markers.signals) ? markers.signals : [],
+      signalLabels: signalLabels(Array.isArray(markers.signals) ? markers.signals : []),
       quality: markers.quality ?? null,
       assessment: kase.assessment ?? null,
       deskNote: input.note,
@@ -113,6 +115,20 @@ export async function handOverCase(deps: CaseDeps, actor: Actor, caseId: string,
   });
   await publishAll(deps, [[{ kind: 'staff' }, { type: 'case', caseId, change: 'handed_over' }]]);
   return handover;
+}
+
+/** Short Japanese names of triage signals, from the rule descriptions (data/triage/rules.yaml). */
+function signalLabels(signals: unknown[]): string[] {
+  let rules: { id: string; description: string }[] = [];
+  try {
+    rules = defaultRuleSet().rules;
+  } catch {
+    // The rule file is broken: the ids still say what matched.
+  }
+  return signals.map((id) => {
+    const description = rules.find((r) => r.id === id)?.description;
+    return description ? description.split('（')[0]!.trim() : String(id);
+  });
 }
 
 /**

@@ -28,5 +28,5 @@ export async function applyMigrations(databaseUrl: string, logger?: Logger): Pro
     child.on('close', (code) => (code === 0 ? resolve(text) : reject(new MigrationError(text))));
   });
   const applied = output.match(/The following migration\(s\) have been applied:[\s\S]*/)?.[0];
-  logger?.info({ applied: applied ? applied.split('\n').filter((l) => l.includes('└─') || l.includes('migration.sql')).length : 0 }, 'database migrations up to date');
+  logger?.info({ applied: applied?.match(/└─ \d{14}_/g)?.length ?? 0 }, 'database migrations up to date');
 }

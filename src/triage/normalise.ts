@@ -4,7 +4,7 @@
 // One message becomes two views, because Japanese and English need opposite treatment:
 // - `compact`: Japanese-oriented. Every space and symbol is removed (people type し に た い or
 //   し・に・た・い to dodge filters), katakana is folded to hiragana, romaji runs become kana,
-//   repeated kana and stretched vowels collapse (しにたいいい, 死にたーーい, しにたぁい → しにたい).
+//   stretched kana collapse (しにたいいい, 死にたーーい, しにたぁい → しにたい).
 //   Sentence ends (。！？ and line breaks) survive as "\n" so a gap in a pattern cannot jump from
 //   one sentence into the next.
 // - `words`: Latin words only, lower-case, separated by single spaces with a space at both ends,
@@ -43,6 +43,7 @@ const LATIN_STRETCH = /([a-z])\1{2,}/g;
 const KATAKANA_START = 0x30a1;
 const KATAKANA_END = 0x30f6;
 const KANA_OFFSET = 0x60;
+const MIN_STRETCH_RUN = 3;
 // The small counter ヶ/ヵ (何ヶ月) is read か.
 const SMALL_KA: Readonly<Record<string, string>> = { ゕ: 'か', ゖ: 'か' };
 // Small vowels mostly stretch a word (しにたぁい); elsewhere (ふぁ, てぃ) they are read full size.
@@ -81,21 +82,30 @@ export function foldKana(text: string): string {
 }
 
 /**
- * Collapse repeated hiragana and sentence breaks (しにたいいい → しにたい) and drop small vowels
- * that only stretch the kana before them (しにたぁい → しにたい). Full-size vowels are kept even
- * when they repeat the sound (おかあさん, のおばあちゃん): dropping them would break words that
- * start with a vowel. Kanji and digits are left alone: 110 and 119 must stay intact.
+ * Collapse stretched kana (しにたいいい → しにたい: three or more of the same hiragana become one;
+ * two are kept because words double kana: たたく, ここ, ささえる) and repeated sentence breaks,
+ * and drop small vowels that only stretch the kana before them (しにたぁい → しにたい). Full-size
+ * vowels are kept even when they repeat the sound (おかあさん, のおばあちゃん): dropping them would
+ * break words that start with a vowel. Kanji and digits are left alone: 110 and 119 stay intact.
  */
 export function collapseStretches(text: string): string {
-  let out = '';
+  const chars: string[] = [];
   let prev = '';
   for (const raw of text) {
     const small = SMALL_VOWELS[raw];
     if (small !== undefined && VOWEL_OF.get(prev) === small[1]) continue;
     const ch = small?.[0] ?? raw;
-    if (ch === prev && (ch === SENTENCE_BREAK || isHiragana(ch))) continue;
-    out += ch;
+    chars.push(ch);
     prev = ch;
+  }
+  let out = '';
+  for (let i = 0; i < chars.length; ) {
+    const ch = chars[i] as string;
+    let run = 1;
+    while (chars[i + run] === ch) run += 1;
+    const collapses = ch === SENTENCE_BREAK || (isHiragana(ch) && run >= MIN_STRETCH_RUN);
+    out += collapses ? ch : ch.repeat(run);
+    i += run;
   }
   return out;
 }

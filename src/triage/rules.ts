@@ -172,9 +172,9 @@ function ruleLabel(raw: unknown, index: number): string {
 // ---------------------------------------------------------------------------------------------
 // Pattern language
 
-type Node =
+export type PatternNode =
   | { kind: 'text'; text: string }
-  | { kind: 'alt'; options: Node[][] }
+  | { kind: 'alt'; options: PatternNode[][] }
   | { kind: 'gap' }
   | { kind: 'number'; large: boolean };
 
@@ -187,10 +187,10 @@ const NUMBER_CLASS = {
   words: { any: '[0-9]{1,6}', large: '[0-9]{2,6}' },
 } as const;
 
-export function parsePattern(pattern: string): Node[] {
+export function parsePattern(pattern: string): PatternNode[] {
   let pos = 0;
-  const parseSeq = (depth: number): Node[] => {
-    const seq: Node[] = [];
+  const parseSeq = (depth: number): PatternNode[] => {
+    const seq: PatternNode[] = [];
     let text = '';
     const flush = () => {
       if (text !== '') seq.push({ kind: 'text', text });
@@ -201,7 +201,7 @@ export function parsePattern(pattern: string): Node[] {
       if (ch === '(') {
         flush();
         pos += 1;
-        const options: Node[][] = [parseSeq(depth + 1)];
+        const options: PatternNode[][] = [parseSeq(depth + 1)];
         while (pattern[pos] === '|') {
           pos += 1;
           options.push(parseSeq(depth + 1));
@@ -234,13 +234,13 @@ export function parsePattern(pattern: string): Node[] {
   return nodes;
 }
 
-function plainText(nodes: Node[]): string {
+function plainText(nodes: PatternNode[]): string {
   return nodes
     .map((n) => (n.kind === 'text' ? n.text : n.kind === 'alt' ? n.options.map(plainText).join(' ') : ' '))
     .join('');
 }
 
-function viewOf(pattern: string, nodes: Node[]): TextView {
+function viewOf(pattern: string, nodes: PatternNode[]): TextView {
   return /^[\x20-\x7e]*$/.test(plainText(nodes)) && /[a-z]/i.test(pattern) ? 'words' : 'compact';
 }
 
@@ -252,7 +252,7 @@ type Token = { kind: 'text'; text: string } | { kind: 'gap' } | { kind: 'number'
  * each spelling is normalised as a whole, exactly like a message (kana that stretch across a
  * group boundary collapse the same way in both).
  */
-export function expandPattern(nodes: Node[], limit = MAX_EXPANSIONS): Token[][] {
+function expandPattern(nodes: PatternNode[], limit = MAX_EXPANSIONS): Token[][] {
   let results: Token[][] = [[]];
   for (const node of nodes) {
     const parts: Token[][] = node.kind === 'alt' ? node.options.flatMap((o) => expandPattern(o, limit)) : [[node]];
@@ -357,10 +357,10 @@ export function compilePattern(
 
   // Top-level gaps split the pattern into segments compiled on their own, so that the number of
   // spellings multiplies only inside a segment (a gap absorbs whatever stands at its edges).
-  const segments: Node[][] = [[]];
+  const segments: PatternNode[][] = [[]];
   for (const node of nodes) {
     if (node.kind === 'gap') segments.push([]);
-    else (segments.at(-1) as Node[]).push(node);
+    else (segments.at(-1) as PatternNode[]).push(node);
   }
   if (segments.length - 1 > MAX_GAPS_PER_PATTERN) throw new Error(`"${source}" has more than ${MAX_GAPS_PER_PATTERN} gaps`);
   const segmentSources = segments.map((segment, index) => {

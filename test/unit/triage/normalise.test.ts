@@ -44,6 +44,12 @@ describe('compact view (Japanese)', () => {
     expect(collapseStretches('たすけてええええ')).toBe('たすけてえ');
   });
 
+  it('keeps doubled kana, which are part of words (たたく, ここ)', () => {
+    expect(compact('たたかれる')).toBe('たたかれる');
+    expect(compact('ここにいる')).toBe('ここにいる');
+    expect(compact('しにたいい')).toContain('しにたい');
+  });
+
   it('keeps full-size vowels that start a word (の + オーバードーズ)', () => {
     expect(compact('市販薬のオーバードーズ')).toContain(compact('オーバードーズ'));
   });

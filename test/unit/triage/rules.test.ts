@@ -160,7 +160,8 @@ describe('rule file errors name the rule', () => {
 
   it('rejects parts that fold to a single kana (they would fire everywhere)', () => {
     const withPattern = (p: string) => parse(rulesFile(valid.replace('[限界]', `['${p}']`)));
-    expect(() => withPattern('親に~(殴|たた)')).toThrow(/single kana/);
+    expect(() => withPattern('親に~(殴|け)')).toThrow(/single kana/);
+    expect(() => withPattern('親に~(殴|たたた)')).toThrow(/single kana/);
   });
 
   it('is a TriageRuleError carrying the rule id', () => {
