@@ -700,7 +700,7 @@ async function changeStatus(event) {
   const body = {
     status: $('status-select').value,
     reason: $('status-reason').value.trim(),
-    ...(followUp ? { followUpAt: new Date(`${followUp}T09:30:00+09:00`).toISOString() } : {}),
+    ...(followUp ? { followUpOn: followUp } : {}),
   };
   if (!body.reason) return showError($('case-error'), '状態を変える理由を書いてください。');
   const done = await caseAction(async () => {

@@ -3,6 +3,7 @@ import type { Prisma } from '../db/client.js';
 import { canWorkCase, type Actor } from './actor.js';
 import { recordAudit } from './audit.js';
 import { publishAll, type CaseDeps } from './deps.js';
+import type { QualityMarkers } from './quality-markers.js';
 import { CaseError, caseNotFound } from './errors.js';
 
 /**
@@ -25,24 +26,22 @@ export const assessmentSchema = z
     track: z.enum(['person', 'family', 'both']),
     ownWish: z
       .object({
-        reflected: z.enum(['yes', 'partly', 'no', 'unknown']),
+        value: z.enum(['reflected', 'undecided', 'not_reflected', 'unknown']),
         personAware: z.enum(['yes', 'no', 'unknown']).default('unknown'),
         note,
       })
       .strict(),
     householdRisk: z
       .object({
-        level: z.enum(['high', 'medium', 'low', 'unknown']),
-        factors: z
-          .array(z.enum(['elderly_parents', 'violence', 'abuse', 'money', 'health', 'care', 'isolation', 'family_exhaustion']))
-          .max(8)
-          .default([]),
+        value: z.enum(['high', 'medium', 'low', 'unknown']),
+        /** elderly_parents, violence, money, care, family_exhaustion … or a triage signal id (the intake's vocabulary). */
+        factors: z.array(z.string().regex(/^[a-z0-9_]{1,40}$/)).max(16).default([]),
         note,
       })
       .strict(),
-    existingSupport: z
+    supportConnections: z
       .object({
-        connected: z.enum(['yes', 'no', 'unknown']),
+        value: z.enum(['connected', 'past', 'none', 'unknown']),
         note,
       })
       .strict(),
@@ -55,11 +54,14 @@ export const assessmentSchema = z
     consulterType: z.enum(['SELF', 'FAMILY', 'AGENCY', 'NEIGHBOUR', 'UNSURE']).nullable().default(null),
     /** The counsellor's view of the situation (見立て). */
     summary: z.string().trim().max(4000).default(''),
-    /** Required when the assessment changes a stage, urgency or consulter type recorded before. */
+    /** Required when the assessment changes a stage, urgency, consulter type or quality marker recorded before. */
     overrideReason: z.string().trim().max(1000).optional(),
   })
   .strict();
 export type AssessmentInput = z.infer<typeof assessmentSchema>;
+
+type QualityField = keyof QualityMarkers;
+const QUALITY_FIELDS: QualityField[] = ['ownWish', 'householdRisk', 'supportConnections'];
 
 export async function saveAssessment(deps: CaseDeps, actor: Actor, caseId: string, input: AssessmentInput) {
   const now = deps.now();
@@ -76,15 +78,22 @@ export async function saveAssessment(deps: CaseDeps, actor: Actor, caseId: strin
     if (kase.consulterType !== null && assessment.consulterType !== null && assessment.consulterType !== kase.consulterType) {
       overrides.push({ field: 'consulterType', from: kase.consulterType, to: assessment.consulterType });
     }
+    // The markers the intake derived (or an earlier assessment set) are a starting point; a
+    // counsellor who sees it differently says why.
+    const markers = (kase.markers ?? {}) as { quality?: Partial<Record<QualityField, { value?: string }>> } & Record<string, unknown>;
+    for (const field of QUALITY_FIELDS) {
+      const before = markers.quality?.[field]?.value;
+      if (before && before !== 'unknown' && before !== assessment[field].value) overrides.push({ field, from: before, to: assessment[field].value });
+    }
     if (overrides.length > 0 && !overrideReason) {
       throw new CaseError('reason_required', `記録済みの値（${overrides.map((o) => o.field).join('、')}）を変えるときは、理由を書いてください。`);
     }
 
-    const markers = (kase.markers ?? {}) as Record<string, unknown>;
-    const quality = {
-      ownWish: assessment.ownWish.reflected,
-      householdRisk: assessment.householdRisk.level,
-      existingSupport: assessment.existingSupport.connected,
+    const from = ['assessment'];
+    const quality: QualityMarkers = {
+      ownWish: { value: assessment.ownWish.value, from },
+      householdRisk: { value: assessment.householdRisk.value, factors: assessment.householdRisk.factors, from },
+      supportConnections: { value: assessment.supportConnections.value, from },
     };
     await tx.case.update({
       where: { id: caseId },
@@ -94,10 +103,15 @@ export async function saveAssessment(deps: CaseDeps, actor: Actor, caseId: strin
         stage: assessment.stage,
         urgency: assessment.urgency,
         ...(assessment.consulterType ? { consulterType: assessment.consulterType } : {}),
-        markers: { ...markers, quality } as Prisma.InputJsonValue,
+        markers: { ...markers, quality } as unknown as Prisma.InputJsonValue,
       },
     });
-    await recordAudit(tx, actor, 'case.assessed', caseId, { stage: assessment.stage, urgency: assessment.urgency, track: assessment.track, quality }, now);
+    await recordAudit(tx, actor, 'case.assessed', caseId, {
+      stage: assessment.stage,
+      urgency: assessment.urgency,
+      track: assessment.track,
+      quality: { ownWish: quality.ownWish.value, householdRisk: quality.householdRisk.value, supportConnections: quality.supportConnections.value },
+    }, now);
     for (const override of overrides) {
       await recordAudit(tx, actor, 'case.assessment_override', caseId, { ...override, reason: overrideReason ?? '' }, now);
     }

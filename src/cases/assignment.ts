@@ -2,7 +2,8 @@ import { requestProcessing, sourceKeyFor, storeInboundEvents } from '../pipeline
 import type { SystemEvent } from '../pipeline/process-source.js';
 import { canWorkCase, DESK_ROLES, type Actor } from './actor.js';
 import { recordAudit } from './audit.js';
-import { publishAll, type CaseDeps } from './deps.js';
+import { reminderRules } from '../reminders/reminders.js';
+import { publishAll, scheduleReminders, type CaseDeps } from './deps.js';
 import { CaseError, caseNotFound } from './errors.js';
 
 /**
@@ -23,6 +24,7 @@ export async function claimCase(deps: CaseDeps, actor: Actor, caseId: string) {
       WHERE "id" = ${caseId}::uuid AND "assigneeId" IS NULL AND "status" NOT IN ('INTAKE', 'CLOSED')
       RETURNING "id"`;
     if (rows.length === 0) return null;
+    await reminderRules.cancel(tx, caseId, ['UNCLAIMED'], now);
     await recordAudit(tx, actor, 'case.claimed', caseId, undefined, now);
     return tx.case.findUniqueOrThrow({
       where: { id: caseId },
@@ -73,7 +75,7 @@ async function announceStaffJoined(
 /** Gives a case back to the queue. */
 export async function releaseCase(deps: CaseDeps, actor: Actor, caseId: string, reason: string | null) {
   const now = deps.now();
-  await deps.db.$transaction(async (tx) => {
+  const reminder = await deps.db.$transaction(async (tx) => {
     const kase = await tx.case.findUnique({ where: { id: caseId } });
     if (!kase || !canWorkCase(actor, kase)) throw caseNotFound();
     if (!kase.assigneeId) throw new CaseError('conflict', 'この相談は誰も担当していません。');
@@ -83,7 +85,10 @@ export async function releaseCase(deps: CaseDeps, actor: Actor, caseId: string, 
     });
     if (updated.count === 0) throw new CaseError('conflict', 'ほかの操作と重なりました。もう一度読み込んでください。');
     await recordAudit(tx, actor, 'case.released', caseId, { from: kase.assigneeId, ...(reason ? { reason } : {}) }, now);
+    // Back in the queue: somebody must pick it up again in time.
+    return kase.status === 'ACTIVE' ? reminderRules.caseQueued(tx, deps.reminderPolicy, kase, now) : null;
   });
+  await scheduleReminders(deps, [reminder]);
   await publishAll(deps, [[{ kind: 'staff' }, { type: 'case', caseId, change: 'released' }]]);
 }
 
@@ -111,6 +116,7 @@ export async function transferCase(deps: CaseDeps, actor: Actor, caseId: string,
       },
     });
     if (updated.count === 0) throw new CaseError('conflict', 'ほかの操作と重なりました。もう一度読み込んでください。');
+    if (kase.assigneeId === null) await reminderRules.cancel(tx, caseId, ['UNCLAIMED'], now);
     await recordAudit(tx, actor, 'case.transferred', caseId, { from: kase.assigneeId, to: target.id, ...(reason ? { reason } : {}) }, now);
     return kase;
   });

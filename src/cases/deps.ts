@@ -3,6 +3,8 @@ import type { Queues } from '../jobs/queues.js';
 import type { ChannelAdapter } from '../pipeline/channel-adapter.js';
 import type { Logger } from '../platform/logger.js';
 import type { RealtimeEvent, Topic } from '../realtime/bus.js';
+import type { ReminderPolicy } from '../reminders/policy.js';
+import { scheduleReminderJob } from '../reminders/reminders.js';
 
 /** What the case services need from the outside world. */
 export interface CaseDeps {
@@ -14,7 +16,14 @@ export interface CaseDeps {
   /** Channel adapters render staff replies for channels that send by API (LINE). */
   adapters: Partial<Record<Channel, ChannelAdapter>>;
   logger: Logger;
+  /** When reminders fall due (data/reminders.yaml, desk hours). */
+  reminderPolicy: ReminderPolicy;
   now(): Date;
+}
+
+/** Gives reminders created in a transaction their delayed jobs, after the commit (best effort). */
+export async function scheduleReminders(deps: CaseDeps, reminders: ({ id: string; dueAt: Date } | null)[]): Promise<void> {
+  for (const reminder of reminders) if (reminder) await scheduleReminderJob({ queues: deps.queues, logger: deps.logger, now: deps.now }, reminder);
 }
 
 /** Publishes the given events after a commit; never throws (publishing is best effort). */

@@ -3,7 +3,8 @@ import type { Db, Handover, Prisma } from '../db/client.js';
 import { canViewCase, canWorkCase, type Actor } from './actor.js';
 import { recordAudit, staffNames } from './audit.js';
 import { loadCenters } from './centers.js';
-import { publishAll, type CaseDeps } from './deps.js';
+import { reminderRules } from '../reminders/reminders.js';
+import { publishAll, scheduleReminders, type CaseDeps } from './deps.js';
 import { CaseError, caseNotFound } from './errors.js';
 import { loadAnswerLabels } from './intake-labels.js';
 import { defaultRuleSet } from '../triage/index.js';
@@ -104,6 +105,9 @@ export async function handOverCase(deps: CaseDeps, actor: Actor, caseId: string,
       },
     });
     await tx.case.update({ where: { id: caseId }, data: { status: 'HANDED_OVER', waitingSince: null } });
+    await reminderRules.cancel(tx, caseId, ['UNCLAIMED', 'AWAITING_STAFF_REPLY'], now);
+    // Until the center acknowledges, a reminder waits (data/reminders.yaml handoverUnacknowledged).
+    const reminder = await reminderRules.handedOver(tx, deps.reminderPolicy, kase, created.id, now);
     await recordAudit(tx, actor, 'case.handed_over', caseId, {
       handoverId: created.id,
       centerCode: center.code,
@@ -111,10 +115,11 @@ export async function handOverCase(deps: CaseDeps, actor: Actor, caseId: string,
       ...(consent ? { consentId: consent.id } : {}),
       ...(input.basis === 'emergency_override' ? { overrideReason: input.overrideReason ?? '' } : {}),
     }, now);
-    return created;
+    return { created, reminder };
   });
+  await scheduleReminders(deps, [handover.reminder]);
   await publishAll(deps, [[{ kind: 'staff' }, { type: 'case', caseId, change: 'handed_over' }]]);
-  return handover;
+  return handover.created;
 }
 
 /** Short Japanese names of triage signals, from the rule descriptions (data/triage/rules.yaml). */
@@ -150,6 +155,7 @@ export async function acknowledgeHandover(deps: CaseDeps, actor: Actor, handover
       data: { acknowledgedAt: now, acknowledgedById: actor.id, acknowledgedNote: trimmed },
     });
     if (updated.count === 0) throw new CaseError('already_acknowledged', 'このつなぎはすでに受け止められています。');
+    await tx.reminder.updateMany({ where: { handoverId, kind: 'HANDOVER_UNACKNOWLEDGED', cancelledAt: null, escalatedAt: null }, data: { cancelledAt: now } });
     await recordAudit(tx, actor, 'handover.acknowledged', found.caseId, {
       handoverId,
       centerCode: found.centerCode,

@@ -25,8 +25,8 @@ export async function caseReport(db: Db, range: { from: Date; to: Date }) {
     db.case.groupBy({ by: ['consulterType'], where, _count: { _all: true } }),
     db.case.groupBy({ by: ['stage'], where, _count: { _all: true } }),
     db.$queryRaw<{ marker: string; value: string | null; count: bigint }[]>`
-      SELECT m.key AS marker, m.value AS value, count(*) AS count
-      FROM "Case" c, jsonb_each_text(c."markers" -> 'quality') AS m
+      SELECT m.marker, c."markers" -> 'quality' -> m.marker ->> 'value' AS value, count(*) AS count
+      FROM "Case" c CROSS JOIN (VALUES ('ownWish'), ('householdRisk'), ('supportConnections')) AS m(marker)
       WHERE c."createdAt" >= ${range.from} AND c."createdAt" < ${range.to} AND jsonb_typeof(c."markers" -> 'quality') = 'object'
       GROUP BY 1, 2`,
     db.case.findMany({

@@ -3,6 +3,7 @@ import { createDeliveries } from '../pipeline/process-source.js';
 import type { RealtimeEvent, Topic } from '../realtime/bus.js';
 import { canViewCase, canWorkCase, type Actor } from './actor.js';
 import { recordAudit } from './audit.js';
+import { reminderRules } from '../reminders/reminders.js';
 import { publishAll, type CaseDeps } from './deps.js';
 import { CaseError, caseNotFound } from './errors.js';
 
@@ -73,6 +74,7 @@ export async function sendStaffReply(deps: CaseDeps, actor: Actor, caseId: strin
         waitingSince: null,
       },
     });
+    await reminderRules.cancel(tx, caseId, ['AWAITING_STAFF_REPLY'], now);
     const deliverable = !contact.blockedAt;
     if (deliverable) {
       post.deliveries = await createDeliveries(tx, adapter, kase.channel, conversation.id, contact.channelUserId, [{ type: 'text', text: input.text }]);

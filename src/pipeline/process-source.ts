@@ -30,7 +30,7 @@ export interface PipelineDeps {
   now?: () => Date;
 }
 
-export const systemEventSchema = z.object({ system: z.enum(['staffJoined']), channelUserId: z.string() });
+export const systemEventSchema = z.object({ system: z.enum(['staffJoined', 'inactivity']), channelUserId: z.string() });
 export type SystemEvent = z.infer<typeof systemEventSchema>;
 
 /** After this many failed attempts an event is set aside (and audited) so later ones can flow. */

@@ -2,7 +2,7 @@ import type { Processors } from '../jobs/worker.js';
 import type { Runtime } from '../runtime.js';
 import { deliver } from './delivery.js';
 import { processSource } from './process-source.js';
-import { sweep } from './sweeper.js';
+import { signalInactiveIntakes, sweep } from './sweeper.js';
 import { deliverNotification } from '../notifications/notifications.js';
 import { escalateReminder, fireReminder, reconcileReminders } from '../reminders/reminders.js';
 import { createPipelineDeps, type ChannelPlugin } from './wiring.js';
@@ -27,6 +27,7 @@ export async function buildProcessors(runtime: Runtime, channels: ChannelPlugin[
     },
     maintenance: async () => {
       await sweep({ db: runtime.db, queues: runtime.queues, logger: runtime.logger });
+      await signalInactiveIntakes({ db: runtime.db, queues: runtime.queues, logger: runtime.logger });
       await reconcileReminders(reminderDeps);
     },
   };

@@ -1,7 +1,8 @@
 import type { Db } from '../db/client.js';
 import type { Queues } from '../jobs/queues.js';
 import type { Logger } from '../platform/logger.js';
-import { findUnprocessedSources } from './inbox.js';
+import { findUnprocessedSources, requestProcessing, sourceKeyFor, storeInboundEvents } from './inbox.js';
+import type { SystemEvent } from './process-source.js';
 import { MAX_EVENT_ATTEMPTS } from './process-source.js';
 
 /** Events and deliveries older than this with no progress are assumed lost from Redis. */
@@ -33,4 +34,39 @@ export async function sweep(deps: { db: Db; queues: Queues; logger: Logger }, no
     deps.logger.info({ sources: sources.length, deliveries: deliveries.length }, 'sweeper re-enqueued stored work');
   }
   return { sources: sources.length, deliveries: deliveries.length };
+}
+
+/** An intake nobody has touched for this long goes to staff with what was collected. */
+export const INTAKE_INACTIVITY_MS = 30 * 60_000;
+
+/**
+ * Finds intakes left half-way (the person stopped answering) and puts an `inactivity` event in
+ * the person's own queue, so the core hands what was collected to staff, in order with anything
+ * the person writes. One event per idle period: its id carries the time of the last message.
+ */
+export async function signalInactiveIntakes(deps: { db: Db; queues: Queues; logger: Logger }, now = new Date()): Promise<number> {
+  const idleSince = new Date(now.getTime() - INTAKE_INACTIVITY_MS);
+  const idle = await deps.db.$queryRaw<{ conversationId: string; lastInboundAt: Date; channel: 'LINE' | 'WEB'; channelUserId: string }[]>`
+    SELECT c."id" AS "conversationId", c."lastInboundAt", ct."channel", ct."channelUserId"
+    FROM "Conversation" c
+    JOIN "Contact" ct ON ct."id" = c."contactId"
+    LEFT JOIN "Case" k ON k."conversationId" = c."id"
+    WHERE c."lastInboundAt" < ${idleSince}
+      AND c."state"->>'phase' = 'intake'
+      AND (k."id" IS NULL OR k."status" = 'INTAKE')
+      AND ct."blockedAt" IS NULL
+    LIMIT 500`;
+  if (idle.length === 0) return 0;
+  const stored = await storeInboundEvents(
+    deps.db,
+    idle.map((row) => ({
+      channel: row.channel,
+      externalId: `inactivity:${row.conversationId}:${row.lastInboundAt.getTime()}`,
+      sourceKey: sourceKeyFor(row.channel, row.channelUserId),
+      occurredAt: now,
+      payload: { system: 'inactivity', channelUserId: row.channelUserId } satisfies SystemEvent,
+    })),
+  );
+  await requestProcessing(deps.queues, stored, deps.logger);
+  return stored.filter((s) => s.isNew).length;
 }

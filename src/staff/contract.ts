@@ -132,7 +132,7 @@ export const statusBody = z
   .object({
     status: z.enum(MANUAL_STATUSES),
     reason: z.string().trim().min(1).max(1000),
-    followUpAt: isoDate.nullable().optional().describe('when to get back in touch (reminders)'),
+    followUpOn: z.iso.date().nullable().optional().describe('the day (Asia/Tokyo, YYYY-MM-DD) to get back in touch: a FOLLOW_UP reminder fires that day; null clears it'),
   })
   .strict();
 

@@ -4,7 +4,9 @@ import type { Channel } from '../db/client.js';
 import type { CaseDeps } from '../cases/deps.js';
 import type { ChannelAdapter } from '../pipeline/channel-adapter.js';
 import type { ChannelPlugin } from '../pipeline/wiring.js';
+import { loadDeskHours } from '../desk/load.js';
 import { RealtimePublisher } from '../realtime/bus.js';
+import { loadReminderPolicy } from '../reminders/policy.js';
 import type { RealtimeHub } from '../realtime/hub.js';
 import type { Runtime } from '../runtime.js';
 import { authenticate, csrfGuard } from './auth.js';
@@ -38,6 +40,7 @@ export function createStaffRoutes(
     queues: runtime.queuesFailFast,
     adapters,
     logger,
+    reminderPolicy: loadReminderPolicy(loadDeskHours()),
     now: () => new Date(),
   };
 

@@ -248,7 +248,7 @@ export function staffOperations(ctx: StaffRouteContext): Operation[] {
         await changeCaseStatus(deps, auth.actor, params.id, {
           status: body.status,
           reason: body.reason,
-          ...(body.followUpAt !== undefined ? { followUpAt: body.followUpAt ? new Date(body.followUpAt) : null } : {}),
+          ...(body.followUpOn !== undefined ? { followUpOn: body.followUpOn } : {}),
         });
       },
     }),

@@ -322,11 +322,14 @@ describe('staff API', () => {
       expect((await asCounselor.post(`/cases/${caseId}/claim`)).status).toBe(200);
       expect((await asCounselor.post(`/cases/${caseId}/status`, { status: 'WAITING_USER' })).status).toBe(400);
       expect((await asCounselor.post(`/cases/${caseId}/status`, { status: 'WAITING_USER', reason: '' })).status).toBe(400);
-      const followUpAt = new Date(Date.now() + 3 * 86_400_000).toISOString();
-      expect((await asCounselor.post(`/cases/${caseId}/status`, { status: 'WAITING_USER', reason: 'ご本人の返事待ち', followUpAt })).status).toBe(204);
+      expect((await asCounselor.post(`/cases/${caseId}/status`, { status: 'WAITING_USER', reason: 'x', followUpOn: '2026-13-01' })).status).toBe(400);
+      expect((await asCounselor.post(`/cases/${caseId}/status`, { status: 'WAITING_USER', reason: 'ご本人の返事待ち', followUpOn: '2031-03-04' })).status).toBe(204);
       let kase = await db.case.findUniqueOrThrow({ where: { id: caseId } });
       expect(kase).toMatchObject({ status: 'WAITING_USER', waitingSince: null });
-      expect(kase.followUpAt?.toISOString()).toBe(followUpAt);
+      // The follow-up fires that day at the configured time (data/reminders.yaml, desk hours).
+      expect(kase.followUpAt!.getTime()).toBeGreaterThanOrEqual(Date.parse('2031-03-04T00:00:00+09:00'));
+      const followUp = await db.reminder.findFirstOrThrow({ where: { caseId, kind: 'FOLLOW_UP', cancelledAt: null } });
+      expect(followUp.dueAt.getTime()).toBe(kase.followUpAt!.getTime());
       expect((await asCounselor.post(`/cases/${caseId}/status`, { status: 'HANDED_OVER', reason: 'x' })).status).toBe(400);
 
       expect((await asCounselor.post(`/cases/${caseId}/transfer`, { toStaffId: admin.id })).status).toBe(422);
