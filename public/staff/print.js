@@ -12,9 +12,10 @@ const LABELS = {
     social_participation: '社会参加の試行段階',
   },
   track: { person: '本人支援', family: '家族支援', both: '本人と家族の両方' },
-  ownWish: { yes: '反映されている', partly: '一部', no: '反映されていない', unknown: 'わからない' },
+  factor: { elderly_parents: '親の高齢化（8050）', violence: '暴力', abuse: '虐待', money: 'お金のこと', health: '健康', care: '介護', relations: '家族の関係', isolation: '孤立', family_exhaustion: '家族の疲れ' },
+  ownWish: { reflected: '反映されている', undecided: '本人が迷っている・未確定', not_reflected: '反映されていない', unknown: 'わからない' },
   householdRisk: { high: '高い', medium: '中くらい', low: '低い', unknown: 'わからない' },
-  existingSupport: { yes: 'いる', no: 'いない', unknown: 'わからない' },
+  supportConnections: { connected: 'いる', past: '以前はいた', none: 'いない', unknown: 'わからない' },
 };
 const label = (map, value, fallback = '—') => (value == null ? fallback : (map[value] ?? value));
 const formatter = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit' });
@@ -36,6 +37,7 @@ function list(rows) {
 function render(handover) {
   const s = handover.summary ?? {};
   const a = s.assessment ?? null;
+  const q = s.quality ?? {};
   const sheet = document.getElementById('sheet');
   sheet.replaceChildren(
     el('p', '取扱注意（個人情報）', 'confidential'),
@@ -59,18 +61,17 @@ function render(handover) {
     el('h2', '窓口からの申し送り'),
     el('p', s.deskNote ?? '', 'pre'),
   );
-  if (a) {
-    sheet.append(
-      el('h2', '初期アセスメント（相談の質）'),
-      list([
-        ['支援の柱', label(LABELS.track, a.track)],
-        ['本人の意思の反映', `${label(LABELS.ownWish, a.ownWish?.reflected)}${a.ownWish?.note ? ` ／ ${a.ownWish.note}` : ''}`],
-        ['世帯のリスク', `${label(LABELS.householdRisk, a.householdRisk?.level)}${a.householdRisk?.note ? ` ／ ${a.householdRisk.note}` : ''}`],
-        ['つながっている支援者', `${label(LABELS.existingSupport, a.existingSupport?.connected)}${a.existingSupport?.note ? ` ／ ${a.existingSupport.note}` : ''}`],
-        ['見立て', a.summary],
-      ]),
-    );
-  }
+  const withNote = (text, note) => `${text}${note ? ` ／ ${note}` : ''}`;
+  sheet.append(
+    el('h2', a ? '初期アセスメント（相談の質）' : '相談の質（聞き取りから推定）'),
+    list([
+      ...(a ? [['支援の柱', label(LABELS.track, a.track)]] : []),
+      ['本人の意思の反映', withNote(label(LABELS.ownWish, q.ownWish?.value, '未評価'), a?.ownWish?.note)],
+      ['世帯のリスク', withNote(`${label(LABELS.householdRisk, q.householdRisk?.value, '未評価')}${q.householdRisk?.factors?.length ? `（${q.householdRisk.factors.map((f) => label(LABELS.factor, f)).join('、')}）` : ''}`, a?.householdRisk?.note)],
+      ['つながっている支援者', withNote(label(LABELS.supportConnections, q.supportConnections?.value, '未評価'), a?.supportConnections?.note)],
+      ...(a ? [['見立て', a.summary]] : []),
+    ]),
+  );
   const intake = s.intake ?? [];
   if (intake.length) {
     sheet.append(el('h2', '聞き取りの回答'), list(intake.map((i) => [i.label ?? i.key, [i.valueLabel ?? i.value, i.freeText].filter(Boolean).join(' ／ ')])));

@@ -56,9 +56,20 @@ const L = {
     missing_person: '行方不明',
   },
   quality: {
-    ownWish: { label: '本人の意思の反映', yes: 'されている', partly: '一部', no: 'されていない', unknown: 'わからない' },
+    ownWish: { label: '本人の意思の反映', reflected: '反映されている', undecided: '本人が迷っている・未確定', not_reflected: '反映されていない', unknown: 'わからない' },
     householdRisk: { label: '世帯のリスク', high: '高い', medium: '中くらい', low: '低い', unknown: 'わからない' },
-    existingSupport: { label: 'つながっている支援者', yes: 'いる', no: 'いない', unknown: 'わからない' },
+    supportConnections: { label: 'つながっている支援者', connected: 'いる', past: '以前はいた', none: 'いない', unknown: 'わからない' },
+  },
+  factor: {
+    elderly_parents: '親の高齢化（8050）',
+    violence: '暴力',
+    abuse: '虐待',
+    money: 'お金のこと',
+    health: '健康',
+    care: '介護',
+    relations: '家族の関係',
+    isolation: '孤立',
+    family_exhaustion: '家族の疲れ',
   },
   action: {
     'case.queued': '相談員につながりました（キュー）',
@@ -202,7 +213,12 @@ async function api(method, path, body) {
     data = null;
   }
   if (!response.ok) {
-    const error = new ApiError(response.status, data?.error?.code ?? 'error', data?.error?.message ?? `エラーが起きました（${response.status}）。`);
+    const code = data?.error?.code ?? 'error';
+    const message =
+      code === 'invalid_request'
+        ? `入力に足りないところか誤りがあります（${(data.error.details ?? []).map((d) => d.path).filter(Boolean).join('、') || '内容'}）。`
+        : (data?.error?.message ?? `エラーが起きました（${response.status}）。`);
+    const error = new ApiError(response.status, code, message);
     if (response.status === 401 && path !== '/login') onLoggedOut(error.message);
     throw error;
   }
@@ -516,8 +532,12 @@ function renderMarkers(c) {
   list.append(el('dt', { text: 'リスクの信号' }), el('dd', { className: signals.length ? 'danger-text' : '', text: signals.length ? signals.map((s) => label(L.signal, s)).join('、') : 'なし' }));
   const quality = markers.quality ?? {};
   for (const [key, names] of Object.entries(L.quality)) {
-    list.append(el('dt', { text: names.label }), el('dd', { text: quality[key] ? (names[quality[key]] ?? quality[key]) : '未評価' }));
+    const marker = quality[key];
+    const source = marker?.from?.includes('assessment') ? '（アセスメント）' : marker ? '（聞き取りから推定）' : '';
+    list.append(el('dt', { text: names.label }), el('dd', { text: marker?.value ? `${names[marker.value] ?? marker.value}${source}` : '未評価' }));
   }
+  const factors = quality.householdRisk?.factors ?? [];
+  if (factors.length) list.append(el('dt', { text: '世帯のリスク要因' }), el('dd', { text: factors.map(factorLabel).join('、') }));
   list.append(el('dt', { text: '支援の段階' }), el('dd', { text: label(L.stage, c.stage, '未設定') }));
   if (c.assessedAt) list.append(el('dt', { text: 'アセスメント' }), el('dd', { text: formatFull(c.assessedAt) }));
 }
@@ -544,22 +564,34 @@ function renderHistory(history) {
   }
 }
 
+const factorLabel = (factor) => L.factor[factor] ?? L.signal[factor] ?? factor;
+
+/** Starts from the saved assessment, else from the markers the intake derived. */
 function fillAssessment(c) {
   const a = c.assessment ?? {};
+  const q = c.markers?.quality ?? {};
   $('as-track').value = a.track ?? (c.consulterType === 'FAMILY' ? 'family' : 'person');
-  $('as-own-wish').value = a.ownWish?.reflected ?? 'unknown';
+  $('as-own-wish').value = a.ownWish?.value ?? q.ownWish?.value ?? 'unknown';
   $('as-person-aware').value = a.ownWish?.personAware ?? 'unknown';
   $('as-own-wish-note').value = a.ownWish?.note ?? '';
-  $('as-household-risk').value = a.householdRisk?.level ?? 'unknown';
+  $('as-household-risk').value = a.householdRisk?.value ?? q.householdRisk?.value ?? 'unknown';
   $('as-household-note').value = a.householdRisk?.note ?? '';
-  $('as-existing-support').value = a.existingSupport?.connected ?? 'unknown';
-  $('as-support-note').value = a.existingSupport?.note ?? '';
+  $('as-support-connections').value = a.supportConnections?.value ?? q.supportConnections?.value ?? 'unknown';
+  $('as-support-note').value = a.supportConnections?.note ?? '';
+  const factors = a.householdRisk?.factors ?? q.householdRisk?.factors ?? [];
+  const boxes = $('as-factors');
+  for (const extra of boxes.querySelectorAll('label.extra')) extra.remove();
+  for (const factor of factors) {
+    if (!boxes.querySelector(`input[value="${CSS.escape(factor)}"]`)) {
+      boxes.append(el('label', { className: 'extra' }, [el('input', { attrs: { type: 'checkbox', value: factor } }), document.createTextNode(` ${factorLabel(factor)}`)]));
+    }
+  }
   $('as-stage').value = c.stage ?? '';
   $('as-urgency').value = c.urgency;
   $('as-consulter').value = '';
   $('as-summary').value = a.summary ?? '';
   $('as-override-reason').value = '';
-  for (const box of document.querySelectorAll('#as-factors input')) box.checked = (a.householdRisk?.factors ?? []).includes(box.value);
+  for (const box of document.querySelectorAll('#as-factors input')) box.checked = factors.includes(box.value);
   for (const box of document.querySelectorAll('#as-needs input')) box.checked = (a.needs ?? []).includes(box.value);
   $('assessment-status').textContent = c.assessedAt ? `最後の保存: ${formatFull(c.assessedAt)}` : '';
 }
@@ -674,9 +706,9 @@ async function saveAssessment(event) {
   const checked = (id) => [...document.querySelectorAll(`#${id} input:checked`)].map((box) => box.value);
   const body = {
     track: $('as-track').value,
-    ownWish: { reflected: $('as-own-wish').value, personAware: $('as-person-aware').value, note: $('as-own-wish-note').value },
-    householdRisk: { level: $('as-household-risk').value, factors: checked('as-factors'), note: $('as-household-note').value },
-    existingSupport: { connected: $('as-existing-support').value, note: $('as-support-note').value },
+    ownWish: { value: $('as-own-wish').value, personAware: $('as-person-aware').value, note: $('as-own-wish-note').value },
+    householdRisk: { value: $('as-household-risk').value, factors: checked('as-factors'), note: $('as-household-note').value },
+    supportConnections: { value: $('as-support-connections').value, note: $('as-support-note').value },
     stage: $('as-stage').value || null,
     needs: checked('as-needs'),
     urgency: $('as-urgency').value,
@@ -782,7 +814,8 @@ function summaryBlock(summary) {
       ...row('緊急度', label(L.urgency, summary.urgency)),
       ...row('支援の段階', label(L.stage, summary.stage, '未設定')),
       ...row('リスクの信号', (summary.signalLabels ?? (summary.signals ?? []).map((s) => label(L.signal, s))).join('、') || 'なし'),
-      ...Object.entries(L.quality).flatMap(([key, names]) => row(names.label, quality[key] ? (names[quality[key]] ?? quality[key]) : '未評価')),
+      ...Object.entries(L.quality).flatMap(([key, names]) => row(names.label, quality[key]?.value ? (names[quality[key].value] ?? quality[key].value) : '未評価')),
+      ...row('世帯のリスク要因', (quality.householdRisk?.factors ?? []).map(factorLabel).join('、') || 'なし'),
     ]),
     el('h4', { text: '窓口からの申し送り' }),
     el('p', { className: 'pre', text: summary.deskNote }),

@@ -81,7 +81,8 @@ export async function releaseCase(deps: CaseDeps, actor: Actor, caseId: string, 
     if (!kase.assigneeId) throw new CaseError('conflict', 'この相談は誰も担当していません。');
     const updated = await tx.case.updateMany({
       where: { id: caseId, assigneeId: kase.assigneeId },
-      data: { assigneeId: null, ...(kase.status === 'ACTIVE' ? { status: 'QUEUED' } : {}) },
+      // A case back in the queue waits for a counsellor like any queued case (sorted by waitingSince).
+      data: { assigneeId: null, ...(kase.status === 'ACTIVE' ? { status: 'QUEUED', waitingSince: kase.waitingSince ?? now } : {}) },
     });
     if (updated.count === 0) throw new CaseError('conflict', 'ほかの操作と重なりました。もう一度読み込んでください。');
     await recordAudit(tx, actor, 'case.released', caseId, { from: kase.assigneeId, ...(reason ? { reason } : {}) }, now);

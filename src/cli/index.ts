@@ -8,6 +8,8 @@ import { createLogger, type Logger } from '../platform/logger.js';
 import { runFlowsCheck, runFlowsGraph } from './commands/flows.js';
 import { runTriageJsonl } from './commands/triage.js';
 import { runLineRichMenu } from './commands/line.js';
+import { runStaffAdd } from './commands/staff.js';
+import { ensureDemoSupervisor } from '../staff/index.js';
 
 /** Stops cleanly on the first SIGTERM/SIGINT, exits at once on a second. */
 function stopOnSignals(logger: Logger, stoppers: (() => Promise<void>)[]) {
@@ -95,7 +97,13 @@ export function buildCli(): Command {
       stoppers.push(redis.stop);
       const running = await startYorisoi({ ...config, databaseUrl }, logger, { http: true, worker: true });
       stoppers.unshift(running.stop);
-      printDevBanner(running, []);
+      const demo = await ensureDemoSupervisor(running.runtime.db, logger);
+      printDevBanner(
+        running,
+        demo
+          ? ['', `  Demo supervisor: ${demo.email}`, `  Password:        ${demo.password}   (shown once — add staff with \`yorisoi staff add\`)`]
+          : [],
+      );
     });
 
   program
@@ -130,6 +138,25 @@ export function buildCli(): Command {
     .requiredOption('--jsonl', 'read and write JSON lines')
     .action(async () => {
       process.exitCode = await runTriageJsonl(process.stdin, process.stdout);
+    });
+
+  const staff = program.command('staff').description('staff accounts of the console');
+  staff
+    .command('add')
+    .description('create a staff account; the password is read from stdin (one line, at least 12 characters)')
+    .requiredOption('--email <email>', 'login email')
+    .requiredOption('--name <name>', 'display name')
+    .requiredOption('--role <role>', 'counselor | supervisor | admin | center')
+    .option('--center <code>', 'ward center code from data/centers.yaml (role center)')
+    .action(async (options: { email: string; name: string; role: string; center?: string }) => {
+      const config = requireDatabase(loadConfig());
+      process.exitCode = await runStaffAdd(options, {
+        databaseUrl: config.databaseUrl,
+        logger: createLogger({ level: config.logLevel }),
+        stdin: process.stdin,
+        stdout: process.stdout,
+        stderr: process.stderr,
+      });
     });
 
   const line = program.command('line').description('LINE Official Account set-up');

@@ -76,6 +76,13 @@ export function createStaffRoutes(
   apiRouter.use(domainErrors);
 
   const pageRouter = Router();
+  pageRouter.use((_req, res, next) => {
+    // The chat may be framed by the sites in EMBED_ALLOWED_ORIGINS; the console never (clickjacking).
+    const csp = res.getHeader('Content-Security-Policy');
+    if (typeof csp === 'string') res.setHeader('Content-Security-Policy', csp.replace(/frame-ancestors[^;]*/, "frame-ancestors 'none'"));
+    res.setHeader('X-Frame-Options', 'DENY');
+    next();
+  });
   pageRouter.get('/handovers/:id/print', (_req, res) => {
     res.set('Cache-Control', 'no-store').sendFile('print.html', { root: STAFF_PUBLIC_DIR });
   });

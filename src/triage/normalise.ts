@@ -7,6 +7,13 @@
 //   stretched kana collapse (しにたいいい, 死にたーーい, しにたぁい → しにたい).
 //   Sentence ends (。！？ and line breaks) survive as "\n" so a gap in a pattern cannot jump from
 //   one sentence into the next.
+// - `loose`: the compact view read more loosely, for spellings that the compact view keeps apart
+//   on purpose. Japanese patterns are tried on both views (a pattern is normalised the same way
+//   for each), so the loose view can only add hits, never lose one:
+//     * a full-size vowel that repeats the vowel before it goes (しにたあい, きええたい, 死にてえ →
+//       しにたい, きえたい, 死にて): the compact view must keep them (おかあさん, のおばあちゃん);
+//     * censor marks (○ ● ◯ ＊ × □ …) stand for one hidden character: they become 〇 and
+//       the words listed under `censored` in normalise.yaml are read back (自〇, 死〇たい, し●たい).
 // - `words`: Latin words only, lower-case, separated by single spaces with a space at both ends,
 //   so English patterns match whole words ("od" must not fire inside "method" or "good").
 //
@@ -19,10 +26,14 @@ export interface NormaliseTables {
   emoji: Readonly<Record<string, string>>;
   /** Slang or evasive spelling → plain spelling, matched before the kana fold (タヒ is katakana-only slang). */
   slang: Readonly<Record<string, string>>;
+  /** Words that people write with a character hidden by a censor mark (自〇, 死〇たい); loose view only. */
+  censored?: readonly string[];
 }
 
 export interface NormalisedText {
   compact: string;
+  /** The compact view with vowel stretches dropped and censored words read back (see above). */
+  loose: string;
   words: string;
 }
 
@@ -34,6 +45,10 @@ const VARIATION_AND_JOINERS = /[\uFE0E\uFE0F\u200D\u20E3]/g;
 const SENTENCE_ENDS = /[。！？!?\r\n\u2028\u2029]+/g;
 // Keep letters (kanji, kana, latin, 々), digits and sentence breaks; ー/〜 stretch vowels and go too.
 const NOT_KEPT = /[^\p{L}\p{N}\n]|[ー]/gu;
+// Marks people put in place of a character they do not want to write (伏せ字). In the compact
+// view they are symbols and vanish; in the loose view each one becomes CENSOR_MARK.
+const CENSOR_MARKS = /[○◯●◎〇◌⚪⚫＊*×✕✖☓✗□■◇◆△▲▽▼☆★♡♥❤・･]/g;
+export const CENSOR_MARK = '〇';
 const APOSTROPHES = /['’‘`´]/g;
 const LATIN_OR_DIGIT_TOKEN = /[a-z]+|[0-9]+/g;
 const LATIN_RUN = /[a-z]+/g;
@@ -110,6 +125,49 @@ export function collapseStretches(text: string): string {
   return out;
 }
 
+const FULL_VOWELS: Readonly<Record<string, string>> = { あ: 'a', い: 'i', う: 'u', え: 'e', お: 'o' };
+
+/**
+ * The loose reading of compact text: a full-size vowel that repeats the vowel of the kana before
+ * it is dropped (しにたあい → しにたい, きええたい → きえたい, しにたいい → しにたい). Only for the
+ * loose view: it also shortens real words (おかあさん → おかさん), which is harmless there because
+ * patterns are folded the same way and the compact view is always tried as well.
+ */
+export function foldVowelStretches(text: string): string {
+  let out = '';
+  let prev = '';
+  for (const ch of text) {
+    const vowel = FULL_VOWELS[ch];
+    if (vowel !== undefined && (ch === prev || VOWEL_OF.get(prev) === vowel)) continue;
+    out += ch;
+    prev = ch;
+  }
+  return out;
+}
+
+/**
+ * Spellings of `word` with characters hidden by CENSOR_MARK (自殺 → 自〇; 死にたい → 死〇たい,
+ * 死に〇い, 死〇〇い …). The first character always stays visible (〇〇 is also a placeholder:
+ * 〇〇さん, 〇〇殺人事件), at least two characters stay visible unless the word is two kanji, and
+ * at most half of the word is hidden.
+ */
+export function censoredSpellings(word: string): string[] {
+  const chars = [...word];
+  const out: string[] = [];
+  const maxHidden = Math.max(1, Math.floor(chars.length / 2));
+  const visibleNeeded = chars.length === 2 && /\p{Script=Han}/u.test(chars[0] as string) ? 1 : 2;
+  // Every subset of positions 1..n-1 (words are short; the list in normalise.yaml is small).
+  const positions = chars.length - 1;
+  if (positions > 12) return out;
+  for (let mask = 1; mask < 1 << positions; mask += 1) {
+    let hidden = 0;
+    for (let b = mask; b > 0; b >>= 1) hidden += b & 1;
+    if (hidden > maxHidden || chars.length - hidden < visibleNeeded) continue;
+    out.push(chars.map((ch, i) => (i > 0 && (mask >> (i - 1)) & 1 ? CENSOR_MARK : ch)).join(''));
+  }
+  return out;
+}
+
 /** Replace runs of Latin letters that read fully as romaji (shinitai, kietai) with hiragana. */
 export function romajiToKana(text: string): string {
   return text.replace(LATIN_RUN, (run) => {
@@ -143,6 +201,10 @@ function stripToLetters(text: string): string {
   return text.replace(SENTENCE_ENDS, SENTENCE_BREAK).replace(NOT_KEPT, '');
 }
 
+function stripKeepingCensorMarks(text: string): string {
+  return stripToLetters(text.replace(CENSOR_MARKS, CENSOR_MARK));
+}
+
 /** Latin words view: " i want to die ". Apostrophes vanish (don't → dont), stretches shrink (dieee → die). */
 export function toWords(text: string): string {
   const tokens = text.replace(APOSTROPHES, '').match(LATIN_OR_DIGIT_TOKEN) ?? [];
@@ -155,10 +217,21 @@ export function createNormaliser(tables: NormaliseTables): Normaliser {
   // so a supervisor can write ﾀﾋ or ❤️ and still have it match.
   const emoji = createReplacer(rekey(tables.emoji, baseForm));
   const slang = createReplacer(rekey(tables.slang, (k) => stripToLetters(baseForm(k))));
+  const japanese = (stripped: string) => collapseStretches(romajiToKana(foldKana(slang(stripped))));
+  const looseOf = (stripped: string) => foldVowelStretches(japanese(stripped));
+  // Censored spellings are built from each word as the loose view reads it; longer keys win, and
+  // an earlier word wins over a later one with the same censored spelling.
+  const censorTable: Record<string, string> = {};
+  for (const word of tables.censored ?? []) {
+    const plain = looseOf(stripToLetters(baseForm(word))).replaceAll(SENTENCE_BREAK, '');
+    for (const key of censoredSpellings(plain)) censorTable[key] ??= plain;
+  }
+  const uncensor = createReplacer(censorTable);
   return (text) => {
     const base = emoji(baseForm(text));
-    const compact = collapseStretches(romajiToKana(foldKana(slang(stripToLetters(base)))));
-    return { compact, words: toWords(base) };
+    const compact = japanese(stripToLetters(base));
+    const loose = uncensor(looseOf(stripKeepingCensorMarks(base)));
+    return { compact, loose, words: toWords(base) };
   };
 }
 

@@ -9,9 +9,13 @@
 //                  or up to `gap.words` words of English
 //   #              a number: digits or kanji numerals (3, 30, 三, 数十, 何)
 //   ##             a large number: two digits or more, or with 十/百/千 (30, 100, 数十, 何十)
+//   A & B          co-occurrence: every part must match somewhere in the message, in any order and
+//                  in any sentence (a means in one sentence, the intent in the next). Each part is
+//                  a pattern of its own and must escape `unless` on its own. Not in `unless`.
 // A pattern written only in ASCII letters/digits/spaces is English and goes to the words view;
-// anything else goes to the compact (Japanese) view. Both sides are normalised the same way,
-// so ｼﾆﾀｲ, シニタイ and しにたい in a pattern are all the same pattern.
+// anything else is Japanese and is tried on the compact view and on the loose view (vowel
+// stretches and censor marks, see normalise.ts), each time normalised like that view. Both sides
+// are normalised the same way, so ｼﾆﾀｲ, シニタイ and しにたい in a pattern are all the same pattern.
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -30,10 +34,13 @@ import {
 
 export type RuleLevel = 'emergency' | 'high';
 export type TextView = keyof NormalisedText;
+/** The views a Japanese pattern is tried on; English patterns use `words`. */
+const JAPANESE_VIEWS = ['compact', 'loose'] as const;
 
 export const DEFAULT_TRIAGE_DATA_DIR = new URL('../../data/triage/', import.meta.url);
 
 const MAX_GAPS_PER_PATTERN = 3;
+const MAX_PARTS_PER_PATTERN = 3;
 const MAX_EXPANSIONS = 5000;
 
 // ---------------------------------------------------------------------------------------------
@@ -75,6 +82,7 @@ const normaliseFileSchema = z
     version: z.literal(1),
     emoji: z.record(z.string().min(1), z.string().min(1)).default({}),
     slang: z.record(z.string().min(1), z.string()).default({}),
+    censored: z.array(z.string().trim().min(2, 'a censored word needs at least two characters')).default([]),
   })
   .strict();
 
@@ -98,11 +106,22 @@ export interface CompiledPattern {
   regex: RegExp;
 }
 
+/**
+ * One entry of `patterns`: its parts (more than one when written with `&`) must all match. Each
+ * part is a list of alternative matchers, one per view it is tried on (compact and loose for
+ * Japanese, words for English).
+ */
+export interface CompiledRulePattern {
+  source: string;
+  parts: CompiledPattern[][];
+}
+
 export interface CompiledRule {
   id: string;
   level: RuleLevel;
   description: string;
-  patterns: CompiledPattern[];
+  patterns: CompiledRulePattern[];
+  /** Exclusions, one matcher per view. */
   unless: CompiledPattern[];
   examples: string[];
   counterExamples: string[];
@@ -179,11 +198,13 @@ export type PatternNode =
   | { kind: 'number'; large: boolean };
 
 // Quantifiers are bounded so that a pathological run of digits stays linear to scan.
+const JAPANESE_NUMBERS = {
+  any: '[0-9〇一二三四五六七八九十百千数何]{1,6}',
+  large: '(?:[0-9]{2,6}|[数何]?[一二三四五六七八九]?[十百千])',
+} as const;
 const NUMBER_CLASS = {
-  compact: {
-    any: '[0-9〇一二三四五六七八九十百千数何]{1,6}',
-    large: '(?:[0-9]{2,6}|[数何]?[一二三四五六七八九]?[十百千])',
-  },
+  compact: JAPANESE_NUMBERS,
+  loose: JAPANESE_NUMBERS,
   words: { any: '[0-9]{1,6}', large: '[0-9]{2,6}' },
 } as const;
 
@@ -272,7 +293,7 @@ function normaliseSpelling(tokens: Token[], view: TextView, normalise: Normalise
   let run = '';
   const flush = (beforeGap: boolean) => {
     if (run === '') return;
-    let text = view === 'compact' ? normalise(run).compact.replaceAll(SENTENCE_BREAK, '') : wordsFragment(run);
+    let text = view === 'words' ? wordsFragment(run) : normalise(run)[view].replaceAll(SENTENCE_BREAK, '');
     if (view === 'words') {
       // Spaces next to a gap belong to the gap; spaces at the ends of the pattern are dropped.
       if (out.length === 0 || (out.at(-1) as Token).kind === 'gap') text = text.replace(/^ /, '');
@@ -338,16 +359,47 @@ const GAP_SYMBOL = '\u0001';
 const NUMBER_SYMBOL = '\u0002';
 const LARGE_NUMBER_SYMBOL = '\u0003';
 
+/** The views a pattern is tried on: words for English, compact and loose for Japanese. */
+export function viewsOf(source: string): TextView[] {
+  return viewOf(source, parsePattern(source)) === 'words' ? ['words'] : [...JAPANESE_VIEWS];
+}
+
+/** Split a pattern at the `&` that stand outside any group. */
+export function splitParts(source: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < source.length; i += 1) {
+    const ch = source[i];
+    if (ch === '(') depth += 1;
+    else if (ch === ')') depth -= 1;
+    else if (ch === '&' && depth === 0) {
+      parts.push(source.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  parts.push(source.slice(start).trim());
+  return parts;
+}
+
+/**
+ * Compile one pattern (without `&`) for one view. `view` defaults to the view the pattern's own
+ * script asks for (words for English, compact for Japanese); `loose` must be asked for.
+ */
 export function compilePattern(
   source: string,
   gap: { chars: number; words: number },
   normalise: Normaliser,
-  options: { greedy: boolean },
+  options: { greedy: boolean; view?: TextView },
 ): CompiledPattern {
   const nodes = parsePattern(source);
-  const view = viewOf(source, nodes);
+  const ownView = viewOf(source, nodes);
+  if (options.view !== undefined && (options.view === 'words') !== (ownView === 'words')) {
+    throw new Error(`"${source}" cannot be read in the ${options.view} view`);
+  }
+  const view = options.view ?? ownView;
   const lazy = options.greedy ? '' : '?';
-  const gapSource = view === 'compact' ? `[^\\n]{0,${gap.chars}}${lazy}` : ` (?:[a-z0-9]{1,40} ){0,${gap.words}}${lazy}`;
+  const gapSource = view !== 'words' ? `[^\\n]{0,${gap.chars}}${lazy}` : ` (?:[a-z0-9]{1,40} ){0,${gap.words}}${lazy}`;
   const symbolSource = (symbol: string): string => {
     if (symbol === GAP_SYMBOL) return gapSource;
     if (symbol === NUMBER_SYMBOL) return NUMBER_CLASS[view].any;
@@ -372,7 +424,7 @@ export function compilePattern(
       if (symbols.includes(GAP_SYMBOL) && (symbols[0] === GAP_SYMBOL || symbols.at(-1) === GAP_SYMBOL)) {
         throw new Error(`"${source}" has a "~" at the edge of a group`);
       }
-      if (view === 'compact' && symbols.length === 1 && /^[\u3041-\u309f]$/.test(symbols[0] as string)) {
+      if (view !== 'words' && symbols.length === 1 && /^[\u3041-\u309f]$/.test(symbols[0] as string)) {
         // A lone kana (たた and たたく both fold to た…) would fire on almost any message.
         throw new Error(`"${source}" has a part that is a single kana once normalised ("${symbols[0]}")`);
       }
@@ -391,11 +443,39 @@ export function compilePattern(
 }
 
 function compileRule(source: TriageRuleSource, gap: GapWidths, normalise: Normaliser): CompiledRule {
-  const compile = (pattern: string, chars: number, greedy: boolean, list: string) => {
+  const fail = (list: string, error: unknown): never => {
+    throw new TriageRuleError(`rules.yaml rule ${source.id}: ${list}: ${(error as Error).message}`, source.id);
+  };
+  /** One matcher per view. The loose view is a bonus: a spelling it folds away is not an error. */
+  const compileViews = (pattern: string, chars: number, greedy: boolean): CompiledPattern[] => {
+    const views = viewsOf(pattern);
+    const first = compilePattern(pattern, { chars, words: gap.words }, normalise, { greedy, view: views[0] });
+    const rest: CompiledPattern[] = [];
+    for (const view of views.slice(1)) {
+      try {
+        rest.push(compilePattern(pattern, { chars, words: gap.words }, normalise, { greedy, view }));
+      } catch {
+        // e.g. a part that folds to a single kana only once vowel stretches are dropped
+      }
+    }
+    return [first, ...rest];
+  };
+  const compileMain = (pattern: string): CompiledRulePattern => {
     try {
-      return compilePattern(pattern, { chars, words: gap.words }, normalise, { greedy });
+      const parts = splitParts(pattern);
+      if (parts.length > MAX_PARTS_PER_PATTERN) throw new Error(`"${pattern}" has more than ${MAX_PARTS_PER_PATTERN} parts joined by "&"`);
+      if (parts.some((p) => p === '')) throw new Error(`"${pattern}" has an empty part around "&"`);
+      return { source: pattern, parts: parts.map((part) => compileViews(part, gap.chars, false)) };
     } catch (error) {
-      throw new TriageRuleError(`rules.yaml rule ${source.id}: ${list}: ${(error as Error).message}`, source.id);
+      return fail('patterns', error);
+    }
+  };
+  const compileUnless = (pattern: string): CompiledPattern[] => {
+    try {
+      if (splitParts(pattern).length > 1) throw new Error(`"${pattern}": "&" is not allowed in unless (an exclusion must cover the match)`);
+      return compileViews(pattern, gap.unlessChars, true);
+    } catch (error) {
+      return fail('unless', error);
     }
   };
   return {
@@ -404,9 +484,9 @@ function compileRule(source: TriageRuleSource, gap: GapWidths, normalise: Normal
     description: source.description,
     // Main patterns take the nearest end of a gap, exclusions the farthest: an exclusion then
     // covers as much as it can, and a match is dropped only when an exclusion contains it whole.
-    patterns: source.patterns.map((p) => compile(p, gap.chars, false, 'patterns')),
+    patterns: source.patterns.map(compileMain),
     // Exclusions describe context (a news item, a drama), so their gaps reach further.
-    unless: source.unless.map((p) => compile(p, gap.unlessChars, true, 'unless')),
+    unless: source.unless.flatMap(compileUnless),
     examples: source.examples,
     counterExamples: source.counterExamples,
   };

@@ -61,7 +61,7 @@ export function triageText(text: string): TriageResult {
 /** The first match of `rule` in the text that no `unless` exclusion covers, or null. */
 export function matchRule(rule: CompiledRule, text: NormalisedText): RuleMatch | null {
   const exclusions: Partial<Record<keyof NormalisedText, Exclusions>> = {};
-  for (const pattern of rule.patterns) {
+  const uncovered = (pattern: CompiledPattern): string | null => {
     const view = text[pattern.view];
     const regex = pattern.regex;
     regex.lastIndex = 0;
@@ -69,11 +69,25 @@ export function matchRule(rule: CompiledRule, text: NormalisedText): RuleMatch |
       const start = m.index;
       const end = start + m[0].length;
       exclusions[pattern.view] ??= findExclusions(rule.unless, pattern.view, view);
-      if (!exclusions[pattern.view]?.covers(start, end)) {
-        return { ruleId: rule.id, level: rule.level, pattern: pattern.source, matched: m[0] };
-      }
+      if (!exclusions[pattern.view]?.covers(start, end)) return m[0];
       // Covered: look again from the next character, where another spelling may start.
       regex.lastIndex = start + 1;
+    }
+    return null;
+  };
+  for (const pattern of rule.patterns) {
+    const found: string[] = [];
+    for (const part of pattern.parts) {
+      let hit: string | null = null;
+      for (const matcher of part) {
+        hit = uncovered(matcher);
+        if (hit !== null) break;
+      }
+      if (hit === null) break;
+      found.push(hit);
+    }
+    if (found.length === pattern.parts.length) {
+      return { ruleId: rule.id, level: rule.level, pattern: pattern.source, matched: found.join(' & ') };
     }
   }
   return null;

@@ -82,17 +82,18 @@ describe('staff console (Chromium)', () => {
     // Initial assessment with the consultation-quality markers and the support stage.
     await page.click('#assessment-section > summary');
     await page.selectOption('#as-track', 'family');
-    await page.selectOption('#as-own-wish', 'partly');
+    await page.selectOption('#as-own-wish', 'undecided');
     await page.selectOption('#as-household-risk', 'high');
     await page.check('#as-factors input[value="elderly_parents"]');
-    await page.selectOption('#as-existing-support', 'no');
+    await page.selectOption('#as-support-connections', 'none');
     await page.selectOption('#as-stage', 'encounter_assessment');
     await page.check('#as-needs input[value="family_class"]');
     await page.fill('#as-summary', '80代の両親と50代の本人の世帯。家族の疲れが強い。');
     await page.click('#assessment-save');
     await page.locator('#assessment-status', { hasText: 'アセスメントを保存しました' }).waitFor();
     const assessed = await db.case.findUniqueOrThrow({ where: { id: caseId } });
-    expect(assessed.assessment).toMatchObject({ track: 'family', ownWish: { reflected: 'partly' }, householdRisk: { level: 'high', factors: ['elderly_parents'] }, existingSupport: { connected: 'no' }, stage: 'encounter_assessment' });
+    expect(assessed.assessment).toMatchObject({ track: 'family', ownWish: { value: 'undecided' }, householdRisk: { value: 'high', factors: ['elderly_parents'] }, supportConnections: { value: 'none' }, stage: 'encounter_assessment' });
+    expect(assessed.markers).toMatchObject({ quality: { ownWish: { value: 'undecided', from: ['assessment'] }, householdRisk: { value: 'high' }, supportConnections: { value: 'none' } } });
     await page.locator('#markers', { hasText: '出会い・評価段階' }).waitFor();
 
     // The person agrees in the chat; the counsellor records that consent and hands over.

@@ -251,7 +251,10 @@ describe('staff API', () => {
         await chat.openStream();
         try {
           expect((await asCounselor.post(`/cases/${caseId}/messages`, { text: 'まだ担当していません' })).status).toBe(409);
+          expect(await db.reminder.count({ where: { caseId, kind: 'UNCLAIMED', cancelledAt: null } })).toBe(1);
           expect((await asCounselor.post(`/cases/${caseId}/claim`)).status).toBe(200);
+          // Claimed: the "nobody has claimed it" reminder no longer applies.
+          expect(await db.reminder.count({ where: { caseId, kind: 'UNCLAIMED', cancelledAt: null } })).toBe(0);
           // The bot steps back: the staff-joined event went through the person's own queue.
           await waitFor(async () => (await db.inboundEvent.count({ where: { externalId: { startsWith: `staff-joined:${caseId}` }, processedAt: { not: null } } })) === 1);
 
@@ -352,13 +355,27 @@ describe('staff API', () => {
 
     it('records the assessment; an override needs a reason and goes to the audit log', async () => {
       const kase = await insertCase(db, { urgency: 'HIGH', consulterType: 'FAMILY' });
-      await db.case.update({ where: { id: kase.id }, data: { stage: 'encounter_assessment', markers: { signals: ['family_exhaustion'] } } });
+      // What the intake derived (src/cases/quality-markers.ts): a starting point for the counsellor.
+      await db.case.update({
+        where: { id: kase.id },
+        data: {
+          stage: 'encounter_assessment',
+          markers: {
+            signals: ['distress'],
+            quality: {
+              ownWish: { value: 'undecided', from: ['person_wish'] },
+              householdRisk: { value: 'medium', factors: ['elderly_parents'], from: ['household_oldest_age'] },
+              supportConnections: { value: 'unknown', from: [] },
+            },
+          },
+        },
+      });
       expect((await asCounselor.post(`/cases/${kase.id}/claim`)).status).toBe(200);
       const assessment = {
         track: 'family',
-        ownWish: { reflected: 'partly', personAware: 'no', note: 'ご本人はまだ相談を知らない' },
-        householdRisk: { level: 'high', factors: ['elderly_parents', 'money'], note: '80代の両親と50代の本人' },
-        existingSupport: { connected: 'no', note: '' },
+        ownWish: { value: 'undecided', personAware: 'no', note: 'ご本人はまだ相談を知らない' },
+        householdRisk: { value: 'medium', factors: ['elderly_parents', 'money'], note: '80代の両親と50代の本人' },
+        supportConnections: { value: 'none', note: '' },
         stage: 'encounter_assessment',
         needs: ['listen', 'family_class'],
         urgency: 'HIGH',
@@ -366,12 +383,27 @@ describe('staff API', () => {
         summary: '家族の疲れが強い。まず家族支援から。',
       };
       expect((await asCounselor.put(`/cases/${kase.id}/assessment`, { ...assessment, track: 'everyone' })).status).toBe(400);
+      // Filling in what the intake did not know is not an override…
       expect((await asCounselor.put(`/cases/${kase.id}/assessment`, assessment)).status).toBe(204);
       let stored = await db.case.findUniqueOrThrow({ where: { id: kase.id } });
-      expect(stored.assessment).toMatchObject({ version: 1, track: 'family', householdRisk: { level: 'high' }, assessedById: counselor.id });
-      expect(stored.markers).toMatchObject({ signals: ['family_exhaustion'], quality: { ownWish: 'partly', householdRisk: 'high', existingSupport: 'no' } });
+      expect(stored.assessment).toMatchObject({ version: 1, track: 'family', householdRisk: { value: 'medium' }, assessedById: counselor.id });
+      expect(stored.markers).toMatchObject({
+        signals: ['distress'],
+        quality: {
+          ownWish: { value: 'undecided', from: ['assessment'] },
+          householdRisk: { value: 'medium', factors: ['elderly_parents', 'money'], from: ['assessment'] },
+          supportConnections: { value: 'none', from: ['assessment'] },
+        },
+      });
+      expect(stored.assessedAt).not.toBeNull();
+      expect(await db.auditEvent.count({ where: { caseId: kase.id, action: 'case.assessment_override' } })).toBe(0);
 
-      const lowered = { ...assessment, urgency: 'NORMAL', stage: 'individual_support' };
+      // …changing a marker recorded before is.
+      const riskier = { ...assessment, householdRisk: { ...assessment.householdRisk, value: 'high' } };
+      expect((await asCounselor.put(`/cases/${kase.id}/assessment`, riskier)).body.error.code).toBe('reason_required');
+      expect((await asCounselor.put(`/cases/${kase.id}/assessment`, { ...riskier, overrideReason: '面談で暴言が続いていると分かった' })).status).toBe(204);
+
+      const lowered = { ...riskier, urgency: 'NORMAL', stage: 'individual_support' };
       const refused = await asCounselor.put(`/cases/${kase.id}/assessment`, lowered);
       expect(refused.status).toBe(422);
       expect(refused.body.error.code).toBe('reason_required');
@@ -380,6 +412,7 @@ describe('staff API', () => {
       expect(stored).toMatchObject({ urgency: 'NORMAL', stage: 'individual_support' });
       const overrides = await db.auditEvent.findMany({ where: { caseId: kase.id, action: 'case.assessment_override' }, orderBy: { id: 'asc' } });
       expect(overrides.map((o) => o.detail)).toEqual([
+        { field: 'householdRisk', from: 'medium', to: 'high', reason: '面談で暴言が続いていると分かった' },
         { field: 'stage', from: 'encounter_assessment', to: 'individual_support', reason: '面談で安全を確認できた' },
         { field: 'urgency', from: 'HIGH', to: 'NORMAL', reason: '面談で安全を確認できた' },
       ]);
@@ -415,6 +448,10 @@ describe('staff API', () => {
       expect(created.body.handover).toMatchObject({ centerCode: 'sakyo', centerName: '左京区役所 保健福祉センター', basis: 'consent', acknowledgedAt: null });
       expect((await db.case.findUniqueOrThrow({ where: { id: caseId } })).status).toBe('HANDED_OVER');
       expect((await asCounselor.post(`/cases/${caseId}/handovers`, handover)).body.error.code).toBe('handover_pending');
+      // Until the center acknowledges, a reminder waits (data/reminders.yaml).
+      const reminder = await db.reminder.findFirstOrThrow({ where: { handoverId, kind: 'HANDOVER_UNACKNOWLEDGED' } });
+      expect(reminder.cancelledAt).toBeNull();
+      expect(reminder.dueAt.getTime()).toBeGreaterThan(Date.now());
       // Unacknowledged: still in the open queue, flagged.
       const queue = casesResponse.parse((await asCounselor.get('/cases')).body).cases;
       expect(queue.find((c) => c.id === caseId)?.preview.handoverPending).toBe(true);
@@ -436,6 +473,7 @@ describe('staff API', () => {
       const acknowledged = await db.handover.findUniqueOrThrow({ where: { id: handoverId } });
       expect(acknowledged.acknowledgedAt).not.toBeNull();
       expect(acknowledged.acknowledgedById).toBe(centerStaff.id);
+      expect((await db.reminder.findUniqueOrThrow({ where: { id: reminder.id } })).cancelledAt).not.toBeNull();
       expect(casesResponse.parse((await asCounselor.get('/cases')).body).cases.map((c) => c.id)).not.toContain(caseId);
 
       // Every view, change and export of the case is in the audit log, readable by supervisors.
@@ -513,5 +551,31 @@ describe('staff API', () => {
       const actions = (await db.auditEvent.findMany({ where: { actorId: admin.id } })).map((e) => e.action);
       expect(actions).toEqual(expect.arrayContaining(['staff.account_created', 'staff.account_updated', 'staff.password_reset']));
     });
+  });
+});
+
+describe('staff console page', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ worker: false, env: { EMBED_ALLOWED_ORIGINS: 'https://www.city.kyoto.lg.jp' } });
+  });
+  afterAll(async () => {
+    await app?.dispose();
+  });
+
+  it('is served under a strict CSP that no other site may frame, while the chat stays embeddable', async () => {
+    const page = await fetch(`${app.url}/staff`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<script type="module" src="/staff/staff.js"></script>');
+    const csp = page.headers.get('content-security-policy')!;
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    for (const asset of ['/staff/staff.js', '/staff/staff.css', '/staff/print.js', '/staff/print.css']) expect((await fetch(`${app.url}${asset}`)).status, asset).toBe(200);
+    const print = await fetch(`${app.url}/staff/handovers/${randomUUID()}/print`);
+    expect(print.status).toBe(200);
+    expect(print.headers.get('cache-control')).toBe('no-store');
+    const chat = await fetch(`${app.url}/`);
+    expect(chat.headers.get('content-security-policy')).toContain('https://www.city.kyoto.lg.jp');
   });
 });
