@@ -282,6 +282,72 @@ async function changePassword(event) {
   }
 }
 
+// ----- notifications (urgent alerts, reminders, escalations) -----
+
+const NOTIFY_ROLES = ['COUNSELOR', 'SUPERVISOR', 'ADMIN'];
+const URGENCY_TEXT = { EMERGENCY: '緊急', HIGH: '高', NORMAL: '通常' };
+
+function setUpNotifications() {
+  const button = $('notifications-button');
+  const allowed = NOTIFY_ROLES.includes(state.me.role);
+  show(button, allowed);
+  if (!allowed || state.notificationsReady) return;
+  state.notificationsReady = true;
+  button.addEventListener('click', () => {
+    const open = $('notifications-panel').hidden;
+    show($('notifications-panel'), open);
+    button.setAttribute('aria-expanded', String(open));
+  });
+  void loadNotifications({ announce: false });
+}
+
+async function loadNotifications({ announce }) {
+  if (!NOTIFY_ROLES.includes(state.me?.role)) return;
+  let data;
+  try {
+    data = await api('GET', '/notifications');
+  } catch {
+    return;
+  }
+  const seen = state.notificationIds ?? new Set();
+  const list = clear($('notifications-list'));
+  for (const n of data.notifications) {
+    const open = n.caseId
+      ? el('button', { text: '相談を開く', attrs: { type: 'button' } })
+      : null;
+    open?.addEventListener('click', () => {
+      show($('notifications-panel'), false);
+      $('notifications-button').setAttribute('aria-expanded', 'false');
+      selectTab('queue');
+      void loadCase(n.caseId);
+    });
+    const done = el('button', { text: '確認しました', attrs: { type: 'button' } });
+    done.addEventListener('click', async () => {
+      try {
+        await api('POST', `/notifications/${n.id}/read`);
+      } catch (error) {
+        reportGlobal(error);
+      }
+      void loadNotifications({ announce: false });
+    });
+    list.append(
+      el('li', { className: n.urgency, data: { id: n.id } }, [
+        el('strong', { text: `［${URGENCY_TEXT[n.urgency] ?? n.urgency}］` }),
+        el('span', { text: n.title }),
+        el('span', { className: 'when', text: dateTime.format(new Date(n.createdAt)) }),
+        el('div', { className: 'actions' }, [open, done]),
+      ]),
+    );
+    if (announce && !seen.has(n.id) && n.urgency === 'EMERGENCY') {
+      $('notifications-alert').textContent = `緊急のお知らせ: ${n.title}`;
+    }
+  }
+  state.notificationIds = new Set(data.notifications.map((n) => n.id));
+  $('notifications-count').textContent = String(data.unread);
+  $('notifications-button').classList.toggle('has-unread', data.unread > 0);
+  show($('notifications-empty'), data.notifications.length === 0);
+}
+
 // ----- start -----
 
 async function startApp({ csrfToken, staff }) {
@@ -295,6 +361,7 @@ async function startApp({ csrfToken, staff }) {
   show($('app-view'), true);
   const first = [...document.querySelectorAll('#tabs .tab')].find((t) => !t.hidden);
   openStream();
+  setUpNotifications();
   await loadReference();
   selectTab(first?.dataset.tab ?? 'queue');
 }
@@ -361,6 +428,7 @@ function openStream() {
     if (state.tab === 'handovers' && data.change.startsWith('handover')) loadHandovers();
     if (state.caseId && (data.caseId === state.caseId || data.caseId === '')) scheduleCaseReload();
   });
+  stream.addEventListener('notification', () => loadNotifications({ announce: true }));
   stream.onerror = () => {
     $('live-status').textContent = '○ 再接続中…';
     $('live-status').classList.add('offline');

@@ -30,8 +30,16 @@ export async function sweep(deps: { db: Db; queues: Queues; logger: Logger }, no
   for (const delivery of deliveries) {
     await deps.queues.add('delivery', `${delivery.id}-s${bucket}`, { deliveryId: delivery.id });
   }
-  if (sources.length + deliveries.length > 0) {
-    deps.logger.info({ sources: sources.length, deliveries: deliveries.length }, 'sweeper re-enqueued stored work');
+  const notifications = await deps.db.notification.findMany({
+    where: { deliveredAt: null, createdAt: { lt: olderThan, gt: new Date(now.getTime() - 24 * 60 * 60_000) } },
+    select: { id: true },
+    take: 500,
+  });
+  for (const notification of notifications) {
+    await deps.queues.add('notify', `${notification.id}-s${bucket}`, { notificationId: notification.id });
+  }
+  if (sources.length + deliveries.length + notifications.length > 0) {
+    deps.logger.info({ sources: sources.length, deliveries: deliveries.length, notifications: notifications.length }, 'sweeper re-enqueued stored work');
   }
   return { sources: sources.length, deliveries: deliveries.length };
 }

@@ -9,12 +9,14 @@ import { RealtimePublisher } from '../realtime/bus.js';
 import { loadReminderPolicy } from '../reminders/policy.js';
 import type { RealtimeHub } from '../realtime/hub.js';
 import type { Runtime } from '../runtime.js';
-import { authenticate, csrfGuard } from './auth.js';
+import { authenticate, csrfGuard, requireRole } from './auth.js';
 import { domainErrors } from './errors.js';
 import { LoginService } from './login.js';
 import { buildOpenApi } from './openapi.js';
-import { mountOperations } from './operations.js';
+import { mountOperations, type Operation } from './operations.js';
 import { staffOperations } from './routes.js';
+import { notificationOperations } from './notification-routes.js';
+import { queueBoard } from './queue-board.js';
 import { sessionCookieName } from './sessions.js';
 
 export { ensureDemoSupervisor, createStaffUser, DEMO_SUPERVISOR_EMAIL } from './accounts.js';
@@ -50,7 +52,8 @@ export function createStaffRoutes(
   });
 
   let openApi: unknown;
-  const operations = staffOperations({
+  const operations: Operation[] = [
+    ...staffOperations({
     deps,
     login: new LoginService(db, runtime.redisFailFast, config.redisPrefix, logger),
     hub: options.hub,
@@ -62,7 +65,9 @@ export function createStaffRoutes(
         version: process.env.npm_package_version ?? '0.1.0',
         cookieName: sessionCookieName(config.isProduction),
       })),
-  });
+    }),
+    ...notificationOperations(db),
+  ];
 
   const apiRouter = Router();
   apiRouter.use((_req, res, next) => {
@@ -83,6 +88,8 @@ export function createStaffRoutes(
     res.setHeader('X-Frame-Options', 'DENY');
     next();
   });
+  // Admins watch the job queues (bull-board) inside the console, behind the same session.
+  pageRouter.use('/queues', authenticate(db, config.isProduction), requireRole(['ADMIN']), queueBoard(runtime, '/staff/queues'));
   pageRouter.get('/handovers/:id/print', (_req, res) => {
     res.set('Cache-Control', 'no-store').sendFile('print.html', { root: STAFF_PUBLIC_DIR });
   });

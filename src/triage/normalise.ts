@@ -10,8 +10,8 @@
 // - `loose`: the compact view read more loosely, for spellings that the compact view keeps apart
 //   on purpose. Japanese patterns are tried on both views (a pattern is normalised the same way
 //   for each), so the loose view can only add hits, never lose one:
-//     * a full-size vowel that repeats the vowel before it goes (しにたあい, きええたい, 死にてえ →
-//       しにたい, きえたい, 死にて): the compact view must keep them (おかあさん, のおばあちゃん);
+//     * a full-size vowel that repeats the vowel before it goes when more kana follow (しにたあい,
+//       きええたい → しにたい, きえたい): the compact view must keep them (おかあさん, のおばあちゃん);
 //     * censor marks (○ ● ◯ ＊ × □ …) stand for one hidden character: they become 〇 and
 //       the words listed under `censored` in normalise.yaml are read back (自〇, 死〇たい, し●たい).
 // - `words`: Latin words only, lower-case, separated by single spaces with a space at both ends,
@@ -129,16 +129,21 @@ const FULL_VOWELS: Readonly<Record<string, string>> = { あ: 'a', い: 'i', う:
 
 /**
  * The loose reading of compact text: a full-size vowel that repeats the vowel of the kana before
- * it is dropped (しにたあい → しにたい, きええたい → きえたい, しにたいい → しにたい). Only for the
- * loose view: it also shortens real words (おかあさん → おかさん), which is harmless there because
- * patterns are folded the same way and the compact view is always tried as well.
+ * it, and is followed by another kana, is dropped (しにたあい → しにたい, きええたい → きえたい).
+ * A vowel at the end of a word stays (ふるう, 欲しい): patterns list verb endings as alternatives
+ * (ふる(う|って)), and dropping a final う would leave a bare stem that matches too much. Only for
+ * the loose view: it also shortens real words (おかあさん → おかさん), which is harmless there
+ * because patterns are folded the same way and the compact view is always tried as well.
  */
 export function foldVowelStretches(text: string): string {
+  const chars = [...text];
   let out = '';
   let prev = '';
-  for (const ch of text) {
+  for (const [i, ch] of chars.entries()) {
     const vowel = FULL_VOWELS[ch];
-    if (vowel !== undefined && (ch === prev || VOWEL_OF.get(prev) === vowel)) continue;
+    const next = chars[i + 1];
+    const stretch = vowel !== undefined && (ch === prev || VOWEL_OF.get(prev) === vowel);
+    if (stretch && next !== undefined && isHiragana(next)) continue;
     out += ch;
     prev = ch;
   }

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import type { Db, Prisma, StaffRole } from '../db/client.js';
+import { HttpError } from '../http/errors.js';
+import { operation, type Operation } from './operations.js';
+
+const DESK: readonly StaffRole[] = ['COUNSELOR', 'SUPERVISOR', 'ADMIN'];
+
+const notificationView = z.object({
+  id: z.string().uuid(),
+  kind: z.string(),
+  urgency: z.enum(['EMERGENCY', 'HIGH', 'NORMAL']),
+  audience: z.enum(['staff', 'supervisors', 'assignee']),
+  caseId: z.string().uuid().nullable(),
+  title: z.string(),
+  createdAt: z.string(),
+  readAt: z.string().nullable(),
+});
+
+/** The notifications a staff member should see: desk-wide ones, theirs, and escalations for supervisors. */
+function visibleTo(staff: { id: string; role: StaffRole }): Prisma.NotificationWhereInput {
+  const audiences: Prisma.NotificationWhereInput[] = [{ audience: 'staff' }, { audience: 'assignee', staffId: staff.id }];
+  if (staff.role === 'SUPERVISOR' || staff.role === 'ADMIN') audiences.push({ audience: 'supervisors' });
+  return { OR: audiences };
+}
+
+/** The console's live list of what waits: urgent alerts, reminders that fell due, escalations. */
+export function notificationOperations(db: Db): Operation[] {
+  return [
+    operation({
+      method: 'get',
+      path: '/notifications',
+      tag: 'notifications',
+      roles: DESK,
+      summary: 'Notifications for me, newest first (unread only unless `all=true`)',
+      query: z.object({ all: z.enum(['true', 'false']).default('false') }),
+      response: z.object({ notifications: z.array(notificationView), unread: z.number().int() }),
+      handle: async ({ auth, query }) => {
+        const where = visibleTo({ id: auth.actor.id, role: auth.actor.role });
+        const [notifications, unread] = await Promise.all([
+          db.notification.findMany({
+            where: query.all === 'true' ? where : { AND: [where, { readAt: null }] },
+            orderBy: [{ urgency: 'asc' }, { createdAt: 'desc' }],
+            take: 100,
+          }),
+          db.notification.count({ where: { AND: [where, { readAt: null }] } }),
+        ]);
+        return {
+          unread,
+          notifications: notifications.map((n) => ({
+            id: n.id,
+            kind: n.kind,
+            urgency: n.urgency,
+            audience: n.audience as 'staff' | 'supervisors' | 'assignee',
+            caseId: n.caseId,
+            title: n.title,
+            createdAt: n.createdAt.toISOString(),
+            readAt: n.readAt?.toISOString() ?? null,
+          })),
+        };
+      },
+    }),
+    operation({
+      method: 'post',
+      path: '/notifications/:id/read',
+      tag: 'notifications',
+      roles: DESK,
+      summary: 'Mark a notification as seen (it stays in the list with `all=true`)',
+      params: z.object({ id: z.string().uuid() }),
+      status: 204,
+      errors: { 404: 'No such notification for you' },
+      handle: async ({ auth, params }) => {
+        const { count } = await db.notification.updateMany({
+          where: { AND: [{ id: params.id, readAt: null }, visibleTo({ id: auth.actor.id, role: auth.actor.role })] },
+          data: { readAt: new Date(), readById: auth.actor.id },
+        });
+        if (count === 0 && !(await db.notification.findFirst({ where: { AND: [{ id: params.id }, visibleTo({ id: auth.actor.id, role: auth.actor.role })] } }))) {
+          throw new HttpError(404, 'not_found', 'No such notification.');
+        }
+      },
+    }),
+  ];
+}
