@@ -22,7 +22,7 @@ if (which !== 'app') {
   console.log('bare', { ...r, ackedIds: r.ackedIds.length });
 }
 const port = await freePort();
-const app = await spawnYorisoi('start', yorisoiEnv({ databaseUrl: db.url, redisUrl: 'redis://127.0.0.1:6379', redisPrefix: 'bexp' + Date.now(), port, line: { secret: SECRET, token: TOKEN, apiUrl: apiUrl! }, logLevel: process.env.LL ?? 'info', extra: process.env.PROF ? { NODE_OPTIONS: '--cpu-prof --cpu-prof-dir=/tmp/prof' } : {} }), { logFile: '/tmp/bexp-app.log' });
+const app = await spawnYorisoi('start', yorisoiEnv({ databaseUrl: db.url, redisUrl: 'redis://127.0.0.1:6379', redisPrefix: 'bexp' + Date.now(), port, line: { secret: SECRET, token: TOKEN, apiUrl: apiUrl! }, logLevel: process.env.LL ?? 'info', }), { logFile: '/tmp/bexp-app.log', nodeArgs: process.env.PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [] });
 await runIngest({ url: app.url!, secret: SECRET, connections: 50, amount: 3000 });
 const r2 = await runIngest({ url: app.url!, secret: SECRET, connections: 50, amount: Number(process.env.AMOUNT ?? 20000) });
 console.log('app', { ...r2, ackedIds: r2.ackedIds.length }, app.memory());

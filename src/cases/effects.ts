@@ -164,7 +164,11 @@ export async function applyEffects(tx: Tx, ctx: EffectContext, effects: DomainEf
         break;
       }
       case 'recordConsent': {
-        const kase = await tx.case.findUnique({ where: { conversationId: ctx.conversationId }, select: { id: true } });
+        const kase = await tx.case.findUnique({ where: { conversationId: ctx.conversationId }, select: { id: true, urgency: true } });
+        if (kase && effect.kind === 'check_in') {
+          if (effect.granted) outcome.reminders.push(await reminderRules.checkInConsented(tx, ctx.reminderPolicy, kase, ctx.now));
+          else await reminderRules.cancel(tx, kase.id, ['USER_CHECK_IN'], ctx.now);
+        }
         await tx.consent.create({
           data: {
             contactId: ctx.contactId,

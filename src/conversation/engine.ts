@@ -27,6 +27,8 @@ type UserInput = Extract<ConversationInput, { kind: 'start' | 'text' | 'choice' 
 const LANGUAGE_OF: Partial<Record<CommandName, Language>> = { lang_ja: 'ja', lang_en: 'en', lang_easy: 'easy' };
 /** Where notes outside any question are recorded (flowId `system`). */
 const at = (step: string): StepRef => ({ flow: SYSTEM_FLOW, step });
+/** The opt-in follow-up message; withdrawing it is recorded like any consent. */
+export const CHECK_IN_CONSENT = { kind: 'check_in', withdrawnVersion: 'checkin-v1' } as const;
 const CONTINUE_DATA = encodeChoiceData({ kind: 'system', prompt: 'continue', value: 'go' });
 
 /**
@@ -51,6 +53,15 @@ export function runConversationStep(
     case 'staffJoined':
       Object.assign(s, { phase: 'staff', pending: null, returnTo: null } satisfies Partial<ConversationState>);
       s.alerts.staffEmergency = false;
+      break;
+    case 'checkIn':
+      // Only while the person's consent stands; they can withdraw it at any time (no_checkin).
+      if (s.consents[CHECK_IN_CONSENT.kind] === true && !s.contactStopped) {
+        t.choices(t.r.msg('checkin_prompt'), [
+          { label: localize(t.catalog.commands.commands.talk.button, s.language), data: encodeChoiceData({ kind: 'command', command: 'talk' }) },
+          { label: t.r.msg('checkin_stop_label'), data: encodeChoiceData({ kind: 'command', command: 'no_checkin' }) },
+        ]);
+      }
       break;
     case 'inactivity':
       // Hand what was collected to staff once per idle period; the user is not there to read a message.
@@ -189,7 +200,7 @@ function onSafety(t: Turn, input: UserInput): void {
 function runCommand(t: Turn, command: CommandName): boolean {
   const s = t.state;
   // With a counsellor in the chat, words are for them; only these still act.
-  if (s.phase === 'staff' && command !== 'delete' && command !== 'talk') return false;
+  if (s.phase === 'staff' && command !== 'delete' && command !== 'talk' && command !== 'no_checkin') return false;
   switch (command) {
     case 'talk':
       t.queue('requested');
@@ -221,6 +232,13 @@ function runCommand(t: Turn, command: CommandName): boolean {
     case 'delete':
       s.pending = 'deleteConfirm';
       askDeleteConfirm(t);
+      return true;
+    case 'no_checkin':
+      if (s.consents[CHECK_IN_CONSENT.kind] !== false) {
+        s.consents[CHECK_IN_CONSENT.kind] = false;
+        t.effects.push({ type: 'recordConsent', kind: CHECK_IN_CONSENT.kind, granted: false, wordingVersion: CHECK_IN_CONSENT.withdrawnVersion });
+      }
+      t.say('checkin_stopped');
       return true;
     case 'help':
       t.say('help');

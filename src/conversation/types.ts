@@ -29,7 +29,9 @@ export type ConversationInput =
   /** The intake has been idle past the configured time: hand what we have to staff. */
   | { kind: 'inactivity' }
   /** A staff member claimed or replied: the bot steps back. */
-  | { kind: 'staffJoined' };
+  | { kind: 'staffJoined' }
+  /** The follow-up the person opted into ("may we contact you again?") is due. */
+  | { kind: 'checkIn' };
 
 export interface ConversationContext {
   now: Date;

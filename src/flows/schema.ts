@@ -187,6 +187,9 @@ export const MESSAGE_KEYS = [
   'correction_label',
   'note_label',
   'fallback_handoff',
+  'checkin_prompt',
+  'checkin_stop_label',
+  'checkin_stopped',
 ] as const;
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
 
@@ -210,6 +213,7 @@ export const COMMAND_NAMES = [
   'hotlines',
   'start',
   'skip',
+  'no_checkin',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 

@@ -42,7 +42,7 @@ export function sanitizeForStorage<T>(value: T): T {
  * Stores inbound events durably in one statement; duplicates (same channel + external id)
  * are ignored, so a redelivered webhook or a retried send never produces a second event.
  */
-export async function storeInboundEvents(db: Db, events: InboundEventInput[]): Promise<StoredEvent[]> {
+export async function storeInboundEvents(db: Pick<Db, '$queryRaw'>, events: InboundEventInput[]): Promise<StoredEvent[]> {
   if (events.length === 0) return [];
   const rows = events.map(
     (e) => Prisma.sql`(gen_random_uuid(), ${e.channel}::"Channel", ${sanitizeForStorage(e.externalId)}, ${sanitizeForStorage(e.sourceKey)}, ${e.occurredAt}, ${JSON.stringify(sanitizeForStorage(e.payload))}::jsonb)`,

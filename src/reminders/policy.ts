@@ -55,6 +55,11 @@ export class ReminderPolicy {
     return this.desk.nextOpening(at);
   }
 
+  /** The opt-in check-in: `userCheckIn.defaultDays` service days later, an hour into desk time. */
+  checkInDueAt(from: Date): Date {
+    return this.deskMinutesFrom(this.desk.addBusinessDays(from, this.data.userCheckIn.defaultDays), 60);
+  }
+
   escalationAt(urgency: Urgency, firedAt: Date): Date {
     const e = this.data.escalation;
     if (urgency === 'EMERGENCY') return new Date(firedAt.getTime() + e.emergencyMinutes * MINUTE);

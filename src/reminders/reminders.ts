@@ -4,6 +4,8 @@ import type { Logger } from '../platform/logger.js';
 import type { RealtimePublisher } from '../realtime/bus.js';
 import { announceNotification, createNotification } from '../notifications/notifications.js';
 import type { ReminderPolicy } from './policy.js';
+import { requestProcessing, sourceKeyFor, storeInboundEvents } from '../pipeline/inbox.js';
+import type { SystemEvent } from '../pipeline/process-source.js';
 
 // PostgreSQL is the source of truth for reminders; BullMQ delayed jobs only do the timing.
 // A reminder fires at most once: firing locks its row and sets `firedAt` in one transaction.
@@ -47,6 +49,11 @@ export const reminderRules = {
     await tx.reminder.updateMany({ where: { caseId: kase.id, kind: 'FOLLOW_UP', firedAt: null, cancelledAt: null }, data: { cancelledAt: at } });
     return tx.reminder.create({ data: { kind: 'FOLLOW_UP', caseId: kase.id, urgency: kase.urgency, dueAt: policy.followUpDueAt(date) } });
   },
+  /** The person agreed to a check-in later ("may we contact you again?"). */
+  async checkInConsented(tx: Tx, policy: ReminderPolicy, kase: { id: string; urgency: Urgency }, at: Date) {
+    await tx.reminder.updateMany({ where: { caseId: kase.id, kind: 'USER_CHECK_IN', firedAt: null, cancelledAt: null }, data: { cancelledAt: at } });
+    return tx.reminder.create({ data: { kind: 'USER_CHECK_IN', caseId: kase.id, urgency: 'NORMAL', dueAt: policy.checkInDueAt(at) } });
+  },
   /** Claimed, answered or closed: the reminders about waiting no longer apply. */
   async cancel(tx: Tx, caseId: string, kinds: ReminderKind[], at: Date) {
     const { count } = await tx.reminder.updateMany({
@@ -74,6 +81,21 @@ export async function scheduleReminderJob(deps: Pick<ReminderDeps, 'queues' | 'l
   }
 }
 
+/** The check-in message goes through the person's own queue, in order with what they write. */
+async function queueCheckIn(tx: Tx, reminder: Reminder, now: Date) {
+  const kase = await tx.case.findUniqueOrThrow({ where: { id: reminder.caseId! }, include: { conversation: { include: { contact: true } } } });
+  const { contact } = kase.conversation;
+  return storeInboundEvents(tx, [
+    {
+      channel: contact.channel,
+      externalId: `checkin:${reminder.id}`,
+      sourceKey: sourceKeyFor(contact.channel, contact.channelUserId),
+      occurredAt: now,
+      payload: { system: 'checkIn', channelUserId: contact.channelUserId } satisfies SystemEvent,
+    },
+  ]);
+}
+
 /** Is what the reminder is about still true? (A claimed case needs no "unclaimed" reminder.) */
 async function stillRelevant(tx: Tx, reminder: Reminder): Promise<boolean> {
   if (reminder.kind === 'HANDOVER_UNACKNOWLEDGED') {
@@ -83,8 +105,17 @@ async function stillRelevant(tx: Tx, reminder: Reminder): Promise<boolean> {
   }
   if (!reminder.caseId) return false;
   const kase = await tx.case.findUnique({ where: { id: reminder.caseId } });
-  if (!kase || kase.status === 'CLOSED') return false;
+  if (!kase) return false;
+  if (kase.status === 'CLOSED' && reminder.kind !== 'USER_CHECK_IN') return false;
   switch (reminder.kind) {
+    case 'USER_CHECK_IN': {
+      // Only with the person's standing consent, and only while LINE can still reach them.
+      const contact = await tx.contact.findFirst({ where: { conversations: { some: { id: kase.conversationId } } } });
+      const consent = contact
+        ? await tx.consent.findFirst({ where: { contactId: contact.id, kind: 'check_in' }, orderBy: { createdAt: 'desc' } })
+        : null;
+      return contact !== null && contact.blockedAt === null && consent?.granted === true;
+    }
     case 'UNCLAIMED':
       return kase.assigneeId === null && kase.status === 'QUEUED';
     case 'AWAITING_STAFF_REPLY':
@@ -100,9 +131,14 @@ export async function fireReminder(deps: ReminderDeps, reminderId: string): Prom
   const result = await deps.db.$transaction(async (tx) => {
     const [locked] = await tx.$queryRaw<Reminder[]>`SELECT * FROM "Reminder" WHERE "id" = ${reminderId}::uuid FOR UPDATE`;
     if (!locked || locked.firedAt || locked.cancelledAt) return null;
-    if (locked.kind === 'USER_CHECK_IN' || !(await stillRelevant(tx, locked))) {
+    if (!(await stillRelevant(tx, locked))) {
       await tx.reminder.update({ where: { id: locked.id }, data: { cancelledAt: now } });
       return null;
+    }
+    if (locked.kind === 'USER_CHECK_IN') {
+      const checkIn = await queueCheckIn(tx, locked, now);
+      await tx.reminder.update({ where: { id: locked.id }, data: { firedAt: now } });
+      return { reminder: { ...locked, firedAt: now, escalateAt: null }, notificationId: null, checkIn };
     }
     const kase = locked.caseId ? await tx.case.findUnique({ where: { id: locked.caseId }, select: { assigneeId: true } }) : null;
     const toAssignee = locked.kind === 'AWAITING_STAFF_REPLY' || locked.kind === 'FOLLOW_UP';
@@ -117,11 +153,12 @@ export async function fireReminder(deps: ReminderDeps, reminderId: string): Prom
     const escalateAt = locked.kind === 'FOLLOW_UP' ? null : deps.policy.escalationAt(locked.urgency, now);
     const reminder = await tx.reminder.update({ where: { id: locked.id }, data: { firedAt: now, escalateAt } });
     await tx.auditEvent.create({ data: { actorType: 'system', action: 'reminder.fired', caseId: locked.caseId, detail: { kind: locked.kind, reminderId: locked.id }, at: now } });
-    return { reminder, notificationId: notification.id };
+    return { reminder, notificationId: notification.id, checkIn: null };
   });
   if (!result) return 'skipped';
   deps.logger.info({ reminderId, kind: result.reminder.kind }, 'reminder fired');
-  await announceNotification(deps, result.notificationId);
+  if (result.checkIn) await requestProcessing(deps.queues, result.checkIn, deps.logger);
+  if (result.notificationId) await announceNotification(deps, result.notificationId);
   if (result.reminder.escalateAt) {
     try {
       await deps.queues.add('reminders', escalateJobId(reminderId), { reminderId, stage: 'escalate' }, {

@@ -13,7 +13,8 @@
 //     * a full-size vowel that repeats the vowel before it goes when more kana follow (しにたあい,
 //       きええたい → しにたい, きえたい): the compact view must keep them (おかあさん, のおばあちゃん);
 //     * censor marks (○ ● ◯ ＊ × □ …) stand for one hidden character: they become 〇 and
-//       the words listed under `censored` in normalise.yaml are read back (自〇, 死〇たい, し●たい).
+//       the words listed under `censored` in normalise.yaml are read back (自〇, 死〇たい, し●たい);
+//     * the slang table is applied once more after the kana fold and romaji (シニタミ, jisatsu).
 // - `words`: Latin words only, lower-case, separated by single spaces with a space at both ends,
 //   so English patterns match whole words ("od" must not fire inside "method" or "good").
 //
@@ -223,7 +224,9 @@ export function createNormaliser(tables: NormaliseTables): Normaliser {
   const emoji = createReplacer(rekey(tables.emoji, baseForm));
   const slang = createReplacer(rekey(tables.slang, (k) => stripToLetters(baseForm(k))));
   const japanese = (stripped: string) => collapseStretches(romajiToKana(foldKana(slang(stripped))));
-  const looseOf = (stripped: string) => foldVowelStretches(japanese(stripped));
+  // The loose view reads the slang table a second time after the kana fold and romaji, so that
+  // hiragana keys also catch katakana and romaji spellings (シニタミ, jisatsu shitai).
+  const looseOf = (stripped: string) => foldVowelStretches(slang(japanese(stripped)));
   // Censored spellings are built from each word as the loose view reads it; longer keys win, and
   // an earlier word wins over a later one with the same censored spelling.
   const censorTable: Record<string, string> = {};

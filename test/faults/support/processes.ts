@@ -92,14 +92,14 @@ async function poll(check: () => Promise<boolean> | boolean, timeoutMs: number, 
 export async function spawnYorisoi(
   kind: 'start' | 'worker',
   env: Record<string, string>,
-  options: { logFile: string; inProcessWorker?: boolean; readyTimeoutMs?: number; expectWorkers?: number },
+  options: { logFile: string; inProcessWorker?: boolean; readyTimeoutMs?: number; expectWorkers?: number; nodeArgs?: string[] },
 ): Promise<YorisoiProcess> {
   mkdirSync(dirname(options.logFile), { recursive: true });
   const fd = openSync(options.logFile, 'a');
   const args = kind === 'start' ? ['start', ...(options.inProcessWorker ? [] : ['--no-worker'])] : ['worker'];
   const childEnv = { ...env, ...(kind === 'start' ? { WORKER_IN_PROCESS: options.inProcessWorker ? 'true' : 'false' } : {}) };
   const workersBefore = kind === 'worker' || options.inProcessWorker ? await countWorkers(env.REDIS_URL!, env.REDIS_PREFIX!) : 0;
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', fd, fd] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
