@@ -17,6 +17,9 @@ const consulterTypes: Record<ConsulterType, 'SELF' | 'FAMILY' | 'AGENCY' | 'NEIG
   unsure: 'UNSURE',
 };
 
+/** At most one emergency notification per case in this window. */
+export const EMERGENCY_ALERT_PACE_MS = 10 * 60_000;
+
 const urgencyRank: Record<Urgency, number> = { EMERGENCY: 0, HIGH: 1, NORMAL: 2 };
 
 export function higherUrgency(a: Urgency, b: Urgency): Urgency {
@@ -145,19 +148,33 @@ export async function applyEffects(tx: Tx, ctx: EffectContext, effects: DomainEf
         });
         await audit(tx, kase.id, 'case.alert', { urgency: effect.urgency, signals: effect.signals }, ctx.now);
         const raised = higherUrgency(kase.urgency, urgency) !== kase.urgency;
-        if (raised) {
+        const emergency = effect.urgency === 'emergency';
+        // Every emergency reaches the whole desk (the assignee may be away), paced so a person
+        // writing several crisis messages does not flood the console.
+        const recentAlert = emergency
+          ? await tx.notification.findFirst({
+              where: { caseId: kase.id, kind: 'emergency_alert', createdAt: { gt: new Date(ctx.now.getTime() - EMERGENCY_ALERT_PACE_MS) } },
+            })
+          : null;
+        if ((emergency && !recentAlert) || (!emergency && raised)) {
           const notification = await createNotification(tx, {
-            kind: effect.urgency === 'emergency' ? 'emergency_alert' : 'high_alert',
+            kind: emergency ? 'emergency_alert' : 'high_alert',
             urgency,
-            audience: kase.assigneeId ? 'assignee' : 'staff',
-            staffId: kase.assigneeId,
+            audience: emergency || !kase.assigneeId ? 'staff' : 'assignee',
+            staffId: emergency ? null : kase.assigneeId,
             caseId: kase.id,
           });
           outcome.notifications.push(notification.id);
-          const queued = kase.status === 'QUEUED' || (effect.urgency === 'emergency' && kase.status === 'INTAKE');
-          if (queued && !kase.assigneeId) {
-            outcome.reminders.push(await reminderRules.caseQueued(tx, ctx.reminderPolicy, { id: kase.id, urgency }, ctx.now));
-          }
+        }
+        const queued = kase.status === 'QUEUED' || (emergency && kase.status === 'INTAKE');
+        if (raised && queued && !kase.assigneeId) {
+          outcome.reminders.push(await reminderRules.caseQueued(tx, ctx.reminderPolicy, { id: kase.id, urgency }, ctx.now));
+        }
+        if (emergency && kase.assigneeId) {
+          // The person is waiting for their counsellor in a crisis: emergency timing, at any hour.
+          await reminderRules.cancel(tx, kase.id, ['AWAITING_STAFF_REPLY'], ctx.now);
+          const waiting = await reminderRules.userWaiting(tx, ctx.reminderPolicy, { id: kase.id, urgency: 'EMERGENCY' }, ctx.now);
+          if (waiting) outcome.reminders.push(waiting);
         }
         outcome.caseId = kase.id;
         outcome.staffVisibleChange = `alert:${effect.urgency}`;

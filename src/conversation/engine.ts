@@ -54,6 +54,10 @@ export function runConversationStep(
       Object.assign(s, { phase: 'staff', pending: null, returnTo: null } satisfies Partial<ConversationState>);
       s.alerts.staffEmergency = false;
       break;
+    case 'staffLeft':
+      if (s.phase === 'staff') Object.assign(s, { phase: 'handedOff', pending: null } satisfies Partial<ConversationState>);
+      s.alerts.staffEmergency = false;
+      break;
     case 'checkIn':
       // Only while the person's consent stands; they can withdraw it at any time (no_checkin).
       if (s.consents[CHECK_IN_CONSENT.kind] === true && !s.contactStopped) {
@@ -117,7 +121,7 @@ function onUserInput(t: Turn, input: UserInput): void {
   }
   switch (s.phase) {
     case 'staff':
-      return; // a counsellor answers
+      return acknowledgeAfterHours(t); // a counsellor answers
     case 'new':
       if (input.kind === 'text' && input.text.trim()) t.recordNote(at('start'), input.text);
       return startIntake(t);
@@ -142,18 +146,26 @@ function onEmergency(t: Turn, text: string, signals: string[]): void {
   t.recordNote(at('safety'), text);
   if (s.phase === 'safety') return safetyFollowUp(t);
   if (s.phase === 'staff') {
-    // A counsellor is here: alert them once, and still show the numbers.
-    if (!s.alerts.staffEmergency) {
-      s.alerts.staffEmergency = true;
-      raiseEmergency(t, signals);
-    }
+    // A counsellor holds the chat, but may be away: every danger signal alerts (the desk paces
+    // the notifications), and the person always gets the numbers.
+    s.alerts.staffEmergency = true;
+    raiseEmergency(t, signals);
     return t.say('safety');
   }
   raiseEmergency(t, signals);
   s.safetyReturn = s.phase === 'handedOff' ? 'handedOff' : 'intake';
   s.phase = 'safety';
   s.pending = null;
-  t.choices(t.r.msg('safety'), [continueButton(t)]);
+  t.choices(t.r.msg('safety'), safetyButtons(t));
+}
+
+/** In a crisis the way forward is a person or a phone number, and only then the questions. */
+function safetyButtons(t: Turn): Choice[] {
+  const button = (command: 'talk' | 'hotlines'): Choice => ({
+    label: localize(t.catalog.commands.commands[command].button, t.state.language),
+    data: encodeChoiceData({ kind: 'command', command }),
+  });
+  return [button('talk'), button('hotlines'), continueButton(t)];
 }
 
 function raiseEmergency(t: Turn, signals: string[]): void {
@@ -176,7 +188,19 @@ function continueButton(t: Turn): Choice {
 }
 
 function safetyFollowUp(t: Turn): void {
-  t.choices(t.r.msg('safety_followup'), [continueButton(t)]);
+  t.choices(t.r.msg('safety_followup'), safetyButtons(t));
+}
+
+const AFTER_HOURS_ACK_EVERY_MS = 12 * 60 * 60_000;
+
+/** Staff hold the chat but the desk is closed: say once when a reply will come, so nobody writes into silence. */
+function acknowledgeAfterHours(t: Turn): void {
+  const s = t.state;
+  if (t.ctx.desk.open) return;
+  const since = t.since(s.afterHoursAckAt);
+  if (since !== null && since < AFTER_HOURS_ACK_EVERY_MS) return;
+  s.afterHoursAckAt = t.nowIso() ?? s.afterHoursAckAt;
+  t.say('staff_after_hours');
 }
 
 function onSafety(t: Turn, input: UserInput): void {

@@ -53,6 +53,8 @@ export const conversationStateSchema = z.object({
   lastQueuedAt: z.string().nullable(),
   /** ISO time of the last input from the user, to notice a return after a long gap. */
   lastActivityAt: z.string().nullable(),
+  /** ISO time of the last "a counsellor will reply when the desk opens" note while staff hold the chat. */
+  afterHoursAckAt: z.string().nullable().default(null),
 });
 export type ConversationState = z.infer<typeof conversationStateSchema>;
 
@@ -81,6 +83,7 @@ export function initialState(language: ConversationState['language'] = 'ja'): Co
     inactiveQueued: false,
     lastQueuedAt: null,
     lastActivityAt: null,
+    afterHoursAckAt: null,
   };
 }
 

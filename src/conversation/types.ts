@@ -30,6 +30,8 @@ export type ConversationInput =
   | { kind: 'inactivity' }
   /** A staff member claimed or replied: the bot steps back. */
   | { kind: 'staffJoined' }
+  /** The counsellor released the case back to the queue: the bot answers again. */
+  | { kind: 'staffLeft' }
   /** The follow-up the person opted into ("may we contact you again?") is due. */
   | { kind: 'checkIn' };
 

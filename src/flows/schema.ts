@@ -190,6 +190,7 @@ export const MESSAGE_KEYS = [
   'checkin_prompt',
   'checkin_stop_label',
   'checkin_stopped',
+  'staff_after_hours',
 ] as const;
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
 

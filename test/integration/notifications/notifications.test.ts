@@ -75,6 +75,30 @@ describe('staff notifications', () => {
     expect(after.notifications.map((n: { id: string }) => n.id)).not.toContain(notification.id);
   });
 
+  it('alerts the whole desk when a person on a claimed case writes in crisis, paced, with emergency reply timing', async () => {
+    const counselor = await createStaff(db(), { role: 'COUNSELOR' });
+    const staff = await StaffClient.login(app.url, counselor);
+    const person = await WebChatClient.start(app.url);
+    await person.send({ text: '人と話したい' });
+    await waitFor(async () => (await db().case.count({ where: { status: 'QUEUED', urgency: 'NORMAL' } })) >= 1, { timeoutMs: 10_000 });
+    const kase = await db().case.findFirstOrThrow({ where: { status: 'QUEUED', urgency: 'NORMAL' }, orderBy: { createdAt: 'desc' } });
+    const claim = await fetch(`${app.url}/api/staff/cases/${kase.id}/claim`, { method: 'POST', headers: { cookie: staff.cookie, 'x-csrf-token': staff.csrfToken } });
+    expect(claim.status).toBe(200);
+
+    const before = Date.now();
+    await person.send({ text: '今から飛び降ります' });
+    await waitFor(async () => (await db().notification.count({ where: { caseId: kase.id, kind: 'emergency_alert' } })) === 1, { timeoutMs: 10_000 });
+    const alert = await db().notification.findFirstOrThrow({ where: { caseId: kase.id, kind: 'emergency_alert' } });
+    expect(alert.audience).toBe('staff'); // everyone on duty, not only the assignee
+    const waiting = await db().reminder.findFirstOrThrow({ where: { caseId: kase.id, kind: 'AWAITING_STAFF_REPLY', cancelledAt: null } });
+    expect(waiting.urgency).toBe('EMERGENCY');
+    expect(waiting.dueAt.getTime() - before).toBeLessThan(11 * 60_000);
+
+    await person.send({ text: 'もう死にたい' });
+    await waitFor(async () => (await db().auditEvent.count({ where: { caseId: kase.id, action: 'case.alert' } })) === 2, { timeoutMs: 10_000 });
+    expect(await db().notification.count({ where: { caseId: kase.id, kind: 'emergency_alert' } })).toBe(1);
+  });
+
   it('shows assignee reminders only to the assignee and escalations only to supervisors', async () => {
     const alice = await createStaff(db(), { role: 'COUNSELOR' });
     const bob = await createStaff(db(), { role: 'COUNSELOR' });

@@ -53,8 +53,8 @@ describe('opt-in check-in', () => {
     // The day comes (fired directly rather than waiting two weeks).
     expect(await fireReminder(deps, reminder.id)).toBe('fired');
     expect(await fireReminder(deps, reminder.id)).toBe('skipped');
-    await waitFor(async () => (await client.messages()).some((m) => m.text?.includes('以前ご相談いただいてから')), { timeoutMs: 10_000 });
-    const checkIn = (await client.messages()).findLast((m) => m.text?.includes('以前ご相談いただいてから'));
+    await waitFor(async () => (await client.messages()).some((m) => m.text?.includes('その後いかがお過ごしですか')), { timeoutMs: 10_000 });
+    const checkIn = (await client.messages()).findLast((m) => m.text?.includes('その後いかがお過ごしですか'));
     expect(checkIn.choices.map((c: { label: string }) => c.label)).toEqual(['人と話したい', 'もう連絡しないで']);
     expect(await db.notification.count({ where: { reminderId: reminder.id } })).toBe(0); // for the person, not staff
 

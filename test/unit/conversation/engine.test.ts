@@ -90,7 +90,8 @@ describe('danger hook', () => {
     expect(queued[0]!.summary).toMatchObject({ consulterType: 'family', answers: { consulter: 'family', relation: 'son' } });
     expect(effectsOf(r, 'recordAnswer')[0]).toMatchObject({ key: 'message', freeText: 'もう死にたいと言っています' });
     expect(c.s.phase).toBe('safety');
-    expect(lastChoices(r).map((x) => x.label)).toEqual(['質問を続ける']);
+    // The way forward is a person or a number first; the questions only if they choose.
+    expect(lastChoices(r).map((x) => x.label)).toEqual(['人と話したい', '緊急の電話番号', '質問を続ける']);
 
     // Further messages: a short answer with the numbers, recorded, no new alert — even another emergency.
     for (const triage of [null, EMERGENCY]) {
@@ -142,7 +143,7 @@ describe('danger hook', () => {
     const r = c.text('I want to die', { triage: EMERGENCY });
     expect(allText(r)).toContain('please call straight away');
     expect(allText(r)).toContain('Police: 110');
-    expect(lastChoices(r)[0]!.label).toBe('Continue questions');
+    expect(lastChoices(r).map((x) => x.label)).toEqual(['Talk to a person', 'Crisis numbers', 'Continue questions']);
   });
 
   it('after the hand-off an emergency still alerts once and offers to continue', () => {
@@ -154,20 +155,41 @@ describe('danger hook', () => {
     const r = c.text('消えたい', { triage: EMERGENCY });
     expect(effectsOf(r, 'raiseAlert')).toHaveLength(1);
     expect(c.s.phase).toBe('safety');
-    expect(lastChoices(r)[0]!.label).toBe('続ける');
+    expect(lastChoices(r).at(-1)!.label).toBe('続ける');
     c.tap('続ける');
     expect(c.s.phase).toBe('handedOff');
   });
 
-  it('with a counsellor present: numbers shown, alert once per staff period, bot otherwise quiet', () => {
+  it('with a counsellor present: numbers shown and an alert on every danger signal (the desk paces notifications)', () => {
     const c = atFamilyAge();
     c.send({ kind: 'staffJoined' });
     const first = c.text('死にたい', { triage: EMERGENCY });
     expect(effectsOf(first, 'raiseAlert')).toHaveLength(1);
     expect(allText(first)).toContain('110');
-    const second = c.text('死にたい', { triage: EMERGENCY });
-    expect(effectsOf(second, 'raiseAlert')).toHaveLength(0);
+    const second = c.text('今から飛び降りる', { triage: EMERGENCY });
+    expect(effectsOf(second, 'raiseAlert')).toHaveLength(1);
     expect(c.s.phase).toBe('staff');
+  });
+
+  it('with a counsellor holding the chat after hours: one note saying when a reply will come', () => {
+    const c = atFamilyAge();
+    c.send({ kind: 'staffJoined' });
+    const open = c.text('ありがとうございます');
+    expect(open.messages).toEqual([]);
+    const night = c.send({ kind: 'text', text: '夜分にすみません' }, { open: false });
+    expect(allText(night)).toContain('受付時間外');
+    expect(allText(night)).toContain('110');
+    const again = c.send({ kind: 'text', text: 'もうひとつ' }, { open: false });
+    expect(again.messages).toEqual([]);
+  });
+
+  it('a counsellor releasing the case hands the chat back to the bot', () => {
+    const c = atFamilyAge();
+    c.send({ kind: 'staffJoined' });
+    expect(c.text('もしもし').messages).toEqual([]);
+    c.send({ kind: 'staffLeft' });
+    expect(c.s.phase).toBe('handedOff');
+    expect(c.text('まだいますか').messages.length).toBeGreaterThan(0);
   });
 
   it('high concern: one alert, a gentle acknowledgement, and the flow goes on with the text kept', () => {
