@@ -286,7 +286,10 @@ async function flushOutbox() {
 // ---- receiving (history + live stream, resumable) ----------------------------------------
 
 async function loadHistory() {
-  const query = state.lastCreatedAt ? `?after=${encodeURIComponent(state.lastCreatedAt)}` : '';
+  // Re-read a minute of overlap: a message stamped earlier may have been committed later.
+  // Messages already shown are skipped by id.
+  const after = state.lastCreatedAt ? new Date(Date.parse(state.lastCreatedAt) - 60_000).toISOString() : null;
+  const query = after ? `?after=${encodeURIComponent(after)}` : '';
   const response = await api(`/messages${query}`);
   if (response.status === 401) {
     await resetSession();

@@ -18,6 +18,17 @@ export interface OutboundSender {
   send(delivery: OutboundDelivery): Promise<void>;
 }
 
+/** A delivery failing this often (across job retries and sweeps) is given up and shown to staff. */
+export const MAX_DELIVERY_ATTEMPTS = 15;
+
+async function auditFailure(deps: { db: Db }, delivery: OutboundDelivery, code: string) {
+  if (!delivery.conversationId) return;
+  const kase = await deps.db.case.findUnique({ where: { conversationId: delivery.conversationId }, select: { id: true } });
+  await deps.db.auditEvent.create({
+    data: { actorType: 'system', action: 'delivery.failed', caseId: kase?.id ?? null, detail: { deliveryId: delivery.id, code } },
+  });
+}
+
 /**
  * Sends a stored delivery once: a SENT delivery is never sent again, a retried one reuses its
  * stored retry key, and a permanent failure is recorded for staff instead of retried forever.
@@ -47,18 +58,18 @@ export async function deliver(
         where: { id: delivery.id },
         data: { status: 'FAILED', lastError: `${error.code}: ${error.message}`.slice(0, 500) },
       });
-      if (delivery.conversationId) {
-        const kase = await deps.db.case.findUnique({ where: { conversationId: delivery.conversationId }, select: { id: true } });
-        await deps.db.auditEvent.create({
-          data: { actorType: 'system', action: 'delivery.failed', caseId: kase?.id ?? null, detail: { deliveryId, code: error.code } },
-        });
-      }
+      await auditFailure(deps, delivery, error.code);
       return;
     }
-    await deps.db.outboundDelivery.update({
-      where: { id: delivery.id },
-      data: { lastError: (error instanceof Error ? error.message : String(error)).slice(0, 500) },
-    });
+    const lastError = (error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error').slice(0, 500);
+    if (delivery.attempts + 1 >= MAX_DELIVERY_ATTEMPTS) {
+      // Out of retries: give up visibly (staff see it) so later messages to this person can flow.
+      await deps.db.outboundDelivery.update({ where: { id: delivery.id }, data: { status: 'FAILED', lastError } });
+      await auditFailure(deps, delivery, 'retries_exhausted');
+      deps.logger.error({ deliveryId, attempts: delivery.attempts + 1 }, 'delivery gave up after repeated failures');
+      return;
+    }
+    await deps.db.outboundDelivery.update({ where: { id: delivery.id }, data: { lastError } });
     throw error;
   }
 }

@@ -143,6 +143,12 @@ describe('staff notifications', () => {
     expect(queues.status).toBe(200);
     expect(JSON.stringify(await queues.json())).toContain('reminders');
     expect((await fetch(`${app.url}/staff/queues/`, { headers: { cookie: counselor.cookie } })).status).toBe(403);
+    // Its own API changes nothing for a cross-site request (it has no CSRF token of its own).
+    const crossSite = await fetch(`${app.url}/staff/queues/api/queues/reminders/retry/failed`, {
+      method: 'PUT',
+      headers: { cookie: admin.cookie, origin: 'https://evil.example' },
+    });
+    expect(crossSite.status).toBe(403);
     expect((await fetch(`${app.url}/staff/queues/`)).status).toBe(401);
   });
 });

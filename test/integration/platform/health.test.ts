@@ -44,6 +44,8 @@ describe('health and readiness', () => {
     await waitFor(async () => (await readiness(app)).status === 503, { timeoutMs: 2_000 });
     expect(Date.now() - stoppedAt).toBeLessThan(2_000);
     expect((await readiness(app)).body.checks).toEqual({ database: 'ok', redis: 'down' });
+    // Webhook ingest still works without Redis (events are stored, swept later): its probe stays up.
+    expect((await fetch(`${app.url}/readyz/ingest`)).status).toBe(200);
     // /healthz stays 200: the process itself is fine, it must not be restarted.
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
 
@@ -57,6 +59,7 @@ describe('health and readiness', () => {
     await waitFor(async () => (await readiness(app)).status === 503, { timeoutMs: 2_000 });
     expect(Date.now() - cutAt).toBeLessThan(2_000);
     expect((await readiness(app)).body.checks.database).toBe('down');
+    expect((await fetch(`${app.url}/readyz/ingest`)).status).toBe(503);
     proxy.restore();
     await waitFor(async () => (await readiness(app)).status === 200, { timeoutMs: 10_000 });
   });
