@@ -3,6 +3,7 @@ import type { Db, StaffRole } from '../../src/db/client.js';
 import { createStaffUser } from '../../src/staff/accounts.js';
 import { waitFor } from './services.js';
 import { WebChatClient } from './web-client.js';
+import { recordEventStream } from './sse.js';
 
 export interface TestStaff {
   id: string;
@@ -94,30 +95,7 @@ export class StaffClient {
 
   /** Opens the live staff stream and records its events until close(). */
   async openStream(): Promise<void> {
-    this.abort = new AbortController();
-    const response = await fetch(`${this.baseUrl}/api/staff/stream`, { headers: { cookie: this.cookie }, signal: this.abort.signal });
-    if (!response.ok || !response.body) throw new Error(`stream: ${response.status}`);
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    void (async () => {
-      let buffer = '';
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) return;
-          buffer += value;
-          let boundary: number;
-          while ((boundary = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, boundary);
-            buffer = buffer.slice(boundary + 2);
-            const name = /^event: (.*)$/m.exec(block)?.[1];
-            const data = /^data: (.*)$/m.exec(block)?.[1];
-            if (name && data) this.events.push({ name, data: JSON.parse(data) });
-          }
-        }
-      } catch {
-        // aborted
-      }
-    })();
+    this.abort = await recordEventStream(`${this.baseUrl}/api/staff/stream`, { cookie: this.cookie }, this.events);
   }
 
   close() {

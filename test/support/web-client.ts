@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { recordEventStream } from './sse.js';
 
 /** A minimal web chat client for API tests: the same calls the page makes. */
 export class WebChatClient {
@@ -37,30 +38,7 @@ export class WebChatClient {
 
   /** Opens the live stream and records its events until close(). */
   async openStream(): Promise<void> {
-    this.abort = new AbortController();
-    const response = await fetch(`${this.baseUrl}/api/chat/stream`, { headers: this.headers(), signal: this.abort.signal });
-    if (!response.ok || !response.body) throw new Error(`stream: ${response.status}`);
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    void (async () => {
-      let buffer = '';
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) return;
-          buffer += value;
-          let boundary: number;
-          while ((boundary = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, boundary);
-            buffer = buffer.slice(boundary + 2);
-            const name = /^event: (.*)$/m.exec(block)?.[1];
-            const data = /^data: (.*)$/m.exec(block)?.[1];
-            if (name && data) this.events.push({ name, data: JSON.parse(data) });
-          }
-        }
-      } catch {
-        // aborted
-      }
-    })();
+    this.abort = await recordEventStream(`${this.baseUrl}/api/chat/stream`, this.headers(), this.events);
   }
 
   close() {
