@@ -14,7 +14,9 @@
 //       きええたい → しにたい, きえたい): the compact view must keep them (おかあさん, のおばあちゃん);
 //     * censor marks (○ ● ◯ ＊ × □ …) stand for one hidden character: they become 〇 and
 //       the words listed under `censored` in normalise.yaml are read back (自〇, 死〇たい, し●たい);
-//     * the slang table is applied once more after the kana fold and romaji (シニタミ, jisatsu).
+//     * the slang table is applied once more after the kana fold and romaji (シニタミ, jisatsu);
+//     * dialect forms are read as standard Japanese (Kansai 死んでまいたい, おらんほうがええ,
+//       生きとっても → 死んでしまいたい, いないほうがいい, 生きていても).
 // - `words`: Latin words only, lower-case, separated by single spaces with a space at both ends,
 //   so English patterns match whole words ("od" must not fire inside "method" or "good").
 //
@@ -29,6 +31,8 @@ export interface NormaliseTables {
   slang: Readonly<Record<string, string>>;
   /** Words that people write with a character hidden by a censor mark (自〇, 死〇たい); loose view only. */
   censored?: readonly string[];
+  /** Dialect forms → standard forms (死んでまいたい → 死んでしまいたい); loose view only. */
+  dialect?: Readonly<Record<string, string>>;
 }
 
 export interface NormalisedText {
@@ -184,13 +188,21 @@ export function romajiToKana(text: string): string {
   });
 }
 
-/** A replacer that swaps every key for its value, longest key first, in one left-to-right pass. */
-export function createReplacer(table: Readonly<Record<string, string>>): (text: string) => string {
+/**
+ * A replacer that swaps every key for its value, longest key first, in one left-to-right pass.
+ * `notBefore`: a key does not match when this text follows it (a censored word followed by one
+ * more censor mark has more hidden than the word has: 自〇〇さん is a placeholder, not 自殺).
+ */
+export function createReplacer(
+  table: Readonly<Record<string, string>>,
+  options: { notBefore?: string } = {},
+): (text: string) => string {
   const keys = Object.keys(table)
     .filter((k) => k.length > 0)
     .sort((a, b) => b.length - a.length);
   if (keys.length === 0) return (text) => text;
-  const pattern = new RegExp(keys.map(escapeRegExp).join('|'), 'g');
+  const guard = options.notBefore === undefined ? '' : `(?!${escapeRegExp(options.notBefore)})`;
+  const pattern = new RegExp(`(?:${keys.map(escapeRegExp).join('|')})${guard}`, 'g');
   return (text) => text.replace(pattern, (found) => table[found] ?? found);
 }
 
@@ -226,7 +238,9 @@ export function createNormaliser(tables: NormaliseTables): Normaliser {
   const japanese = (stripped: string) => collapseStretches(romajiToKana(foldKana(slang(stripped))));
   // The loose view reads the slang table a second time after the kana fold and romaji, so that
   // hiragana keys also catch katakana and romaji spellings (シニタミ, jisatsu shitai).
-  const looseOf = (stripped: string) => foldVowelStretches(slang(japanese(stripped)));
+  // Dialect keys are written in kana or kanji like any text and folded the same way.
+  const dialect = createReplacer(rekey(tables.dialect ?? {}, (k) => japanese(stripToLetters(baseForm(k)))));
+  const looseOf = (stripped: string) => foldVowelStretches(dialect(slang(japanese(stripped))));
   // Censored spellings are built from each word as the loose view reads it; longer keys win, and
   // an earlier word wins over a later one with the same censored spelling.
   const censorTable: Record<string, string> = {};
@@ -234,7 +248,7 @@ export function createNormaliser(tables: NormaliseTables): Normaliser {
     const plain = looseOf(stripToLetters(baseForm(word))).replaceAll(SENTENCE_BREAK, '');
     for (const key of censoredSpellings(plain)) censorTable[key] ??= plain;
   }
-  const uncensor = createReplacer(censorTable);
+  const uncensor = createReplacer(censorTable, { notBefore: CENSOR_MARK });
   return (text) => {
     const base = emoji(baseForm(text));
     const compact = japanese(stripToLetters(base));

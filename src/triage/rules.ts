@@ -9,9 +9,14 @@
 //                  or up to `gap.words` words of English
 //   #              a number: digits or kanji numerals (3, 30, 三, 数十, 何)
 //   ##             a large number: two digits or more, or with 十/百/千 (30, 100, 数十, 何十)
+//   ^ and $        the start / end of a sentence (Japanese) or of the whole message (English):
+//                  ^切りたい$, (と思う|かも|$); anywhere a character may stand, also inside groups
 //   A & B          co-occurrence: every part must match somewhere in the message, in any order and
 //                  in any sentence (a means in one sentence, the intent in the next). Each part is
 //                  a pattern of its own and must escape `unless` on its own. Not in `unless`.
+//   A & B & !C     …and C appears nowhere in the message: context that explains a weak
+//                  combination away (今までありがとう & 最後 & !(転職|卒業|異動)). Only in `&`
+//                  patterns, and at least one part must be positive.
 // A pattern written only in ASCII letters/digits/spaces is English and goes to the words view;
 // anything else is Japanese and is tried on the compact view and on the loose view (vowel
 // stretches and censor marks, see normalise.ts), each time normalised like that view. Both sides
@@ -83,6 +88,7 @@ const normaliseFileSchema = z
     emoji: z.record(z.string().min(1), z.string().min(1)).default({}),
     slang: z.record(z.string().min(1), z.string()).default({}),
     censored: z.array(z.string().trim().min(2, 'a censored word needs at least two characters')).default([]),
+    dialect: z.record(z.string().min(2), z.string()).default({}),
   })
   .strict();
 
@@ -114,6 +120,8 @@ export interface CompiledPattern {
 export interface CompiledRulePattern {
   source: string;
   parts: CompiledPattern[][];
+  /** Parts written with `!`: the pattern does not fire when any of them matches. */
+  absent: CompiledPattern[][];
 }
 
 export interface CompiledRule {
@@ -195,7 +203,8 @@ export type PatternNode =
   | { kind: 'text'; text: string }
   | { kind: 'alt'; options: PatternNode[][] }
   | { kind: 'gap' }
-  | { kind: 'number'; large: boolean };
+  | { kind: 'number'; large: boolean }
+  | { kind: 'anchor'; end: boolean };
 
 // Quantifiers are bounded so that a pathological run of digits stays linear to scan.
 const JAPANESE_NUMBERS = {
@@ -237,6 +246,10 @@ export function parsePattern(pattern: string): PatternNode[] {
         flush();
         seq.push({ kind: 'gap' });
         pos += 1;
+      } else if (ch === '^' || ch === '$') {
+        flush();
+        seq.push({ kind: 'anchor', end: ch === '$' });
+        pos += 1;
       } else if (ch === '#') {
         flush();
         const large = pattern[pos + 1] === '#';
@@ -266,7 +279,11 @@ function viewOf(pattern: string, nodes: PatternNode[]): TextView {
 }
 
 /** One spelling of a pattern: text runs separated by gaps and numbers. */
-type Token = { kind: 'text'; text: string } | { kind: 'gap' } | { kind: 'number'; large: boolean };
+type Token =
+  | { kind: 'text'; text: string }
+  | { kind: 'gap' }
+  | { kind: 'number'; large: boolean }
+  | { kind: 'anchor'; end: boolean };
 
 /**
  * Every spelling a pattern stands for. Alternatives are expanded before normalisation so that
@@ -288,15 +305,18 @@ function expandPattern(nodes: PatternNode[], limit = MAX_EXPANSIONS): Token[][] 
 }
 
 /** Merge neighbouring text tokens and normalise each text run for the view. */
-function normaliseSpelling(tokens: Token[], view: TextView, normalise: Normaliser): Array<string | Token> {
-  const out: Array<string | Token> = [];
+type SymbolToken = Exclude<Token, { kind: 'text' }>;
+
+function normaliseSpelling(tokens: Token[], view: TextView, normalise: Normaliser): Array<string | SymbolToken> {
+  const out: Array<string | SymbolToken> = [];
   let run = '';
   const flush = (beforeGap: boolean) => {
     if (run === '') return;
     let text = view === 'words' ? wordsFragment(run) : normalise(run)[view].replaceAll(SENTENCE_BREAK, '');
     if (view === 'words') {
-      // Spaces next to a gap belong to the gap; spaces at the ends of the pattern are dropped.
-      if (out.length === 0 || (out.at(-1) as Token).kind === 'gap') text = text.replace(/^ /, '');
+      // Spaces next to a gap or an anchor belong to it; spaces at the ends of the pattern are dropped.
+      const last = out.at(-1);
+      if (last === undefined || (typeof last !== 'string' && last.kind !== 'number')) text = text.replace(/^ /, '');
       if (beforeGap) text = text.replace(/ $/, '');
     }
     for (const ch of text) out.push(ch);
@@ -306,7 +326,7 @@ function normaliseSpelling(tokens: Token[], view: TextView, normalise: Normalise
     if (token.kind === 'text') {
       run += token.text;
     } else {
-      flush(token.kind === 'gap');
+      flush(token.kind !== 'number');
       out.push(token);
     }
   }
@@ -358,6 +378,15 @@ function trieToRegex(node: TrieNode, symbolSource: (symbol: string) => string): 
 const GAP_SYMBOL = '\u0001';
 const NUMBER_SYMBOL = '\u0002';
 const LARGE_NUMBER_SYMBOL = '\u0003';
+const START_SYMBOL = '\u0004';
+const END_SYMBOL = '\u0005';
+// ^ and $: Japanese views keep sentence ends as "\n"; the words view is one line with a space at
+// both ends.
+const ANCHOR_SOURCE = {
+  compact: { start: '(?<![^\\n])', end: '(?![^\\n])' },
+  loose: { start: '(?<![^\\n])', end: '(?![^\\n])' },
+  words: { start: '(?<=^ ?)', end: '(?= ?$)' },
+} as const;
 
 /** The views a pattern is tried on: words for English, compact and loose for Japanese. */
 export function viewsOf(source: string): TextView[] {
@@ -386,6 +415,17 @@ export function splitParts(source: string): string[] {
  * Compile one pattern (without `&`) for one view. `view` defaults to the view the pattern's own
  * script asks for (words for English, compact for Japanese); `loose` must be asked for.
  */
+function tokenSymbol(token: SymbolToken): string {
+  switch (token.kind) {
+    case 'gap':
+      return GAP_SYMBOL;
+    case 'number':
+      return token.large ? LARGE_NUMBER_SYMBOL : NUMBER_SYMBOL;
+    case 'anchor':
+      return token.end ? END_SYMBOL : START_SYMBOL;
+  }
+}
+
 export function compilePattern(
   source: string,
   gap: { chars: number; words: number },
@@ -404,6 +444,8 @@ export function compilePattern(
     if (symbol === GAP_SYMBOL) return gapSource;
     if (symbol === NUMBER_SYMBOL) return NUMBER_CLASS[view].any;
     if (symbol === LARGE_NUMBER_SYMBOL) return NUMBER_CLASS[view].large;
+    if (symbol === START_SYMBOL) return ANCHOR_SOURCE[view].start;
+    if (symbol === END_SYMBOL) return ANCHOR_SOURCE[view].end;
     return escapeRegExp(symbol);
   };
 
@@ -419,7 +461,7 @@ export function compilePattern(
     const root: TrieNode = { end: false, children: new Map() };
     for (const spelling of expandPattern(segment)) {
       const symbols = normaliseSpelling(spelling, view, normalise).map((s) =>
-        typeof s === 'string' ? s : s.kind === 'gap' ? GAP_SYMBOL : s.kind === 'number' && s.large ? LARGE_NUMBER_SYMBOL : NUMBER_SYMBOL,
+        typeof s === 'string' ? s : tokenSymbol(s),
       );
       if (symbols.includes(GAP_SYMBOL) && (symbols[0] === GAP_SYMBOL || symbols.at(-1) === GAP_SYMBOL)) {
         throw new Error(`"${source}" has a "~" at the edge of a group`);
@@ -464,8 +506,16 @@ function compileRule(source: TriageRuleSource, gap: GapWidths, normalise: Normal
     try {
       const parts = splitParts(pattern);
       if (parts.length > MAX_PARTS_PER_PATTERN) throw new Error(`"${pattern}" has more than ${MAX_PARTS_PER_PATTERN} parts joined by "&"`);
-      if (parts.some((p) => p === '')) throw new Error(`"${pattern}" has an empty part around "&"`);
-      return { source: pattern, parts: parts.map((part) => compileViews(part, gap.chars, false)) };
+      if (parts.some((p) => p === '' || p === '!')) throw new Error(`"${pattern}" has an empty part around "&"`);
+      const positive = parts.filter((p) => !p.startsWith('!'));
+      const negative = parts.filter((p) => p.startsWith('!')).map((p) => p.slice(1).trim());
+      if (positive.length === 0) throw new Error(`"${pattern}" needs at least one part without "!"`);
+      if (negative.length > 0 && parts.length === 1) throw new Error(`"${pattern}": "!" only in a pattern with "&"`);
+      return {
+        source: pattern,
+        parts: positive.map((part) => compileViews(part, gap.chars, false)),
+        absent: negative.map((part) => compileViews(part, gap.chars, false)),
+      };
     } catch (error) {
       return fail('patterns', error);
     }

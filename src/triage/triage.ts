@@ -86,7 +86,8 @@ export function matchRule(rule: CompiledRule, text: NormalisedText): RuleMatch |
       if (hit === null) break;
       found.push(hit);
     }
-    if (found.length === pattern.parts.length) {
+    const ruledOut = () => pattern.absent.some((part) => part.some((matcher) => uncovered(matcher) !== null));
+    if (found.length === pattern.parts.length && !ruledOut()) {
       return { ruleId: rule.id, level: rule.level, pattern: pattern.source, matched: found.join(' & ') };
     }
   }

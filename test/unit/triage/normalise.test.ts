@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
 import {
+  censoredSpellings,
   collapseStretches,
   createNormaliser,
   foldKana,
+  foldVowelStretches,
   romajiToKana,
   toWords,
 } from '../../../src/triage/normalise.js';
@@ -12,6 +14,7 @@ import { defaultRuleSet } from '../../../src/triage/triage.js';
 const normalise = defaultRuleSet().normalise;
 const compact = (text: string) => normalise(text).compact;
 const words = (text: string) => normalise(text).words;
+const loose = (text: string) => normalise(text).loose;
 
 describe('compact view (Japanese)', () => {
   it('applies NFKC: half-width katakana and full-width Latin', () => {
@@ -88,6 +91,78 @@ describe('compact view (Japanese)', () => {
   it('does not read katakana-only slang into hiragana text', () => {
     expect(compact('また、ひとりで')).toBe('またひとりで');
     expect(compact('タヒチ')).toBe('たひち');
+  });
+});
+
+describe('loose view (a second, looser reading of the Japanese text)', () => {
+  it('drops full-size vowels that stretch the kana before them', () => {
+    expect(loose('しにたあい')).toBe('しにたい');
+    expect(loose('きええたい')).toBe('きえたい');
+    expect(loose('シニタアイ')).toBe('しにたい');
+    expect(loose('しにいたい')).toBe('しにたい');
+    expect(foldVowelStretches('おかあさん')).toBe('おかさん');
+    // the compact view keeps them: words start with vowels (の + おばあちゃん)
+    expect(compact('しにたあい')).toBe('しにたあい');
+  });
+
+  it('keeps a vowel that ends a word (verb endings stay distinct: ふるう vs ふるった)', () => {
+    expect(foldVowelStretches('ふるう')).toBe('ふるう');
+    expect(loose('暴力をふるった')).toBe('暴力をふるった');
+    expect(loose('しにたいい')).toBe('しにたいい');
+  });
+
+  it('reads censored words back (one hidden character per mark)', () => {
+    expect(loose('自〇したい')).toBe('自殺したい');
+    expect(loose('自●')).toBe('自殺');
+    expect(loose('死○たい')).toBe('死にたい');
+    expect(loose('し●たい')).toBe('しにたい');
+    expect(loose('死〇〇い')).toBe('死にたい');
+    expect(loose('首〇り')).toBe('首吊り');
+    expect(loose('リ＊カ')).toBe('りすか');
+    // in the compact view the marks are symbols and simply vanish, as before
+    expect(compact('死○たい')).toBe('死たい');
+  });
+
+  it('does not read placeholders or numbers as censored words', () => {
+    expect(loose('〇〇さんに相談しました')).toBe('〇〇さんに相談しました');
+    expect(loose('自〇〇さん')).toBe('自〇〇さん');
+    expect(loose('二〇二四年')).toBe('二〇二四年');
+    expect(loose('〇〇殺人事件')).toBe('〇〇殺人事件');
+  });
+
+  it('applies the slang table again after the kana fold and romaji', () => {
+    expect(loose('シニタミ')).toBe('死にたい');
+    expect(loose('jisatsu shitai')).toBe('自殺したい');
+    expect(compact('jisatsu shitai')).toBe('じさつしたい');
+  });
+});
+
+describe('dialect table (loose view)', () => {
+  it('reads Kansai forms as standard Japanese', () => {
+    expect(loose('死んでまいたい')).toBe('死んでしまいたい');
+    expect(loose('わしなんかおらんほうがええ')).toBe('わしなんかいないほうがいい');
+    expect(loose('生きとってもしゃあない')).toBe('生きていてもしょうがない');
+    expect(loose('死んだろかな')).toBe('死んでやろかな');
+    expect(loose('死にとうない')).toBe('死にたくない');
+    // the compact view still sees what was typed
+    expect(compact('死んでまいたい')).toBe('死んでまいたい');
+  });
+
+  it('uses the dialect table it is given', () => {
+    const n = createNormaliser({ emoji: {}, slang: {}, dialect: { しとる: 'している' } });
+    expect(n('何しとる').loose).toBe('何している');
+    expect(n('何しとる').compact).toBe('何しとる');
+  });
+});
+
+describe('censoredSpellings', () => {
+  it('keeps the first character and at least two visible, hiding at most half', () => {
+    expect(censoredSpellings('自殺')).toEqual(['自〇']);
+    const spellings = censoredSpellings('しにたい');
+    expect(spellings).toEqual(expect.arrayContaining(['し〇たい', 'しに〇い', 'しにた〇', 'し〇〇い']));
+    expect(spellings).not.toContain('〇にたい');
+    expect(spellings).not.toContain('し〇〇〇');
+    expect(censoredSpellings('しぬ')).toEqual([]);
   });
 });
 

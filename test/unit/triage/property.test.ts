@@ -32,6 +32,7 @@ describe('triage never throws and always answers in the contract', () => {
     const pieces = fc.constantFrom(
       '死', 'に', 'た', 'い', 'し', 'タヒ', 'ﾀﾋ', 'ー', '〜', ' ', '　', '。', '\n', '!', '💊', '🔪', '🪢', '⚰️',
       'od', 'kill', 'myself', 'ab', '#', '(', '|', '~', '1', '９', '錠', '飲', '殴', 'られ', 'ぁ', 'ゝ', '々',
+      '〇', '○', '●', '＊', 'あ', 'え', '自', 'さようなら', '最後', '&', '!', '^', '$', 'まい', 'おらん',
     );
     fc.assert(
       fc.property(fc.array(pieces, { maxLength: 3000 }), (parts) => {
@@ -53,6 +54,16 @@ describe('triage never throws and always answers in the contract', () => {
       'a'.repeat(10_000),
       '死にたいわけじゃない'.repeat(1_000),
       '息子に'.repeat(3_300),
+      // the loose view, co-occurrence (&, !) and anchors
+      '〇'.repeat(10_000),
+      '自〇〇'.repeat(3_300),
+      'たあ'.repeat(5_000),
+      '最後の質問'.repeat(2_000),
+      'さようならまた'.repeat(1_400),
+      '電気が消えます'.repeat(1_400),
+      '今まで'.repeat(3_300),
+      '死ぬかと思った。'.repeat(1_200),
+      '\n'.repeat(10_000),
     ];
     for (const text of adversarial) {
       const started = performance.now();

@@ -130,6 +130,66 @@ describe('pattern language', () => {
   });
 });
 
+describe('pattern language: views, co-occurrence and anchors', () => {
+  it('tries Japanese patterns on the loose view too (vowel stretches, censor marks)', () => {
+    const set = oneRule(['(死|し)にたい', '自殺']);
+    expect(matches(set, 'しにたあい')).toBe(true);
+    expect(matches(set, 'しにいたあい')).toBe(true);
+    expect(matches(set, '死〇たい')).toBe(true);
+    expect(matches(set, '自〇しようかな')).toBe(true);
+    expect(matches(set, '〇〇さんに会いたい')).toBe(false);
+  });
+
+  it('applies exclusions in the loose view as well', () => {
+    const set = oneRule(['(死|し)にたい'], ['(死|し)にたい(わけ|訳)(じゃ|では)(ない|なく)']);
+    expect(matches(set, 'しにたあいわけじゃない')).toBe(false);
+    expect(matches(set, 'しにたあい')).toBe(true);
+  });
+
+  it('& needs every part, in any order and across sentences', () => {
+    const set = oneRule(['(薬|くすり)~買&全部(飲|のむ)']);
+    expect(matches(set, '市販薬をまとめて買ってきた。今夜全部飲むつもり')).toBe(true);
+    expect(matches(set, '今夜全部飲む。薬はもう買ってある')).toBe(true);
+    expect(matches(set, '薬を買ってきた')).toBe(false);
+    expect(matches(set, '全部飲んだ')).toBe(false);
+  });
+
+  it('& parts each have to escape the exclusions', () => {
+    const set = oneRule(['さようなら&最後'], ['最後の質問']);
+    expect(matches(set, 'さようなら。最後に一言')).toBe(true);
+    expect(matches(set, '最後の質問です。さようなら')).toBe(false);
+  });
+
+  it('!part rules a combination out when that context appears anywhere', () => {
+    const set = oneRule(['今まで~ありがとう&!(転職|卒業)&最後']);
+    expect(matches(set, '今までありがとう。最後に話したかった')).toBe(true);
+    expect(matches(set, '今までありがとう。来月転職します。最後の出勤です')).toBe(false);
+    expect(matches(set, '今までありがとう')).toBe(false);
+  });
+
+  it('^ and $ anchor to the start and end of a sentence, also inside groups', () => {
+    const set = oneRule(['^切りたい$']);
+    expect(matches(set, '切りたい')).toBe(true);
+    expect(matches(set, 'もう嫌だ。切りたい。')).toBe(true);
+    expect(matches(set, '髪を切りたい')).toBe(false);
+    expect(matches(set, '切りたいところがある')).toBe(false);
+    const grouped = oneRule(['もういない(と思う|$)']);
+    expect(matches(grouped, '明日にはもういない')).toBe(true);
+    expect(matches(grouped, '明日にはもういないと思う')).toBe(true);
+    expect(matches(grouped, '明日はもういないけど大丈夫')).toBe(false);
+    const english = oneRule(['^kms$']);
+    expect(matches(english, 'kms')).toBe(true);
+    expect(matches(english, 'kms fr')).toBe(false);
+  });
+
+  it('reports the parts that matched', () => {
+    const set = oneRule(['ロープ~買&今夜']);
+    const rule = set.rules[0];
+    if (rule === undefined) throw new Error('no rule');
+    expect(matchRule(rule, set.normalise('ロープを買った。今夜'))?.matched).toBe('ろぷを買 & 今夜');
+  });
+});
+
 describe('rule file errors name the rule', () => {
   const valid = '  - id: ok_rule\n    level: high\n    description: テスト\n    patterns: [限界]\n    examples: [限界]\n';
 
@@ -162,6 +222,15 @@ describe('rule file errors name the rule', () => {
     const withPattern = (p: string) => parse(rulesFile(valid.replace('[限界]', `['${p}']`)));
     expect(() => withPattern('親に~(殴|け)')).toThrow(/single kana/);
     expect(() => withPattern('親に~(殴|たたた)')).toThrow(/single kana/);
+  });
+
+  it('rejects & in unless, empty parts and !parts on their own', () => {
+    const withPattern = (p: string) => parse(rulesFile(valid.replace('[限界]', `['${p}']`)));
+    const withUnless = (p: string) => parse(rulesFile(valid.replace('    examples:', `    unless: ['${p}']\n    examples:`)));
+    expect(() => withUnless('限界&無理')).toThrow(/rule ok_rule: unless: .*"&" is not allowed in unless/);
+    expect(() => withPattern('限界&')).toThrow(/empty part/);
+    expect(() => withPattern('!限界&!無理')).toThrow(/at least one part without "!"/);
+    expect(() => withPattern('限界&無理&つらい&しんどい')).toThrow(/more than 3 parts/);
   });
 
   it('is a TriageRuleError carrying the rule id', () => {
