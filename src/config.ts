@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KEY_ID_PATTERN, type DataEncryptionSettings, type DataKey } from './db/data-crypto.js';
 
 // One typed configuration, parsed once at start-up. A bad value stops the process with a
 // message that names every offending variable, so a deployer fixes them all in one go.
@@ -24,6 +25,56 @@ const url = (protocols: string[]) =>
     }, `a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
 
 const DEV_SESSION_SECRET = 'development-only-session-secret-not-for-production';
+
+// Fixed keys so `npm run dev` and the tests need no set-up. They are public (they are in this
+// file): production refuses to start without real ones (productionProblems below).
+export const DEV_DATA_ENCRYPTION_KEYS = `dev:${Buffer.from('DEVELOPMENT-ONLY-NOT-A-SECRET-32').toString('base64')}`;
+export const DEV_LOOKUP_HASH_KEY = Buffer.from('DEVELOPMENT-ONLY-LOOKUP-HASH-KEY').toString('base64');
+
+const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+const KEYRING_EXPECTED = 'comma-separated <id>:<base64 of 32 random bytes>, the first encrypts (e.g. k2:…,k1:…; make one with `openssl rand -base64 32`)';
+
+/** DATA_ENCRYPTION_KEYS: `k2:<base64>,k1:<base64>`; the first key is the primary (writes). */
+const dataKeyring = z
+  .string()
+  .trim()
+  .min(1, KEYRING_EXPECTED)
+  .transform((value, ctx): DataKey[] => {
+    const keys: DataKey[] = [];
+    for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
+      const separator = entry.indexOf(':');
+      const id = separator > 0 ? entry.slice(0, separator) : '';
+      const material = separator > 0 ? entry.slice(separator + 1) : '';
+      const key = BASE64.test(material) ? Buffer.from(material, material.includes('-') || material.includes('_') ? 'base64url' : 'base64') : null;
+      if (!KEY_ID_PATTERN.test(id) || !key || key.length !== 32) {
+        ctx.addIssue({ code: 'custom', message: `${KEYRING_EXPECTED} — "${id || entry.slice(0, 8)}…" is not` });
+        return z.NEVER;
+      }
+      if (keys.some((k) => k.id === id)) {
+        ctx.addIssue({ code: 'custom', message: `key id "${id}" appears twice` });
+        return z.NEVER;
+      }
+      keys.push({ id, key });
+    }
+    if (keys.length === 0) {
+      ctx.addIssue({ code: 'custom', message: KEYRING_EXPECTED });
+      return z.NEVER;
+    }
+    return keys;
+  });
+
+/** LOOKUP_HASH_KEY: base64 of at least 32 random bytes. */
+const lookupHashKey = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    const key = BASE64.test(value) ? Buffer.from(value, value.includes('-') || value.includes('_') ? 'base64url' : 'base64') : null;
+    if (!key || key.length < 32) {
+      ctx.addIssue({ code: 'custom', message: 'base64 of at least 32 random bytes (`openssl rand -base64 32`); never change it once data is stored' });
+      return z.NEVER;
+    }
+    return key;
+  });
 
 const envSchema = z
   .object({
@@ -73,6 +124,19 @@ const envSchema = z
       .enum(['true', 'false', '1', '0'])
       .transform((value) => value === 'true' || value === '1')
       .optional(),
+    /** Encryption at rest of what people wrote (AES-256-GCM keyring). Required in production. */
+    DATA_ENCRYPTION_KEYS: dataKeyring.optional(),
+    /** Keyed hash (HMAC-SHA256) for look-ups by channel user id. Required in production. */
+    LOOKUP_HASH_KEY: lookupHashKey.optional(),
+    /**
+     * Days after closing when a case's free text is removed (retention job, daily 03:30 JST).
+     * 1095 (three years) by default: see the README configuration table for why.
+     */
+    RETENTION_DAYS: z.coerce
+      .number({ error: 'a whole number of days, at least 30' })
+      .int('a whole number of days, at least 30')
+      .min(30, 'a whole number of days, at least 30')
+      .default(1095),
     SHUTDOWN_TIMEOUT_MS: z.coerce
       .number({ error: 'a positive number of milliseconds' })
       .int('a positive number of milliseconds')
@@ -110,6 +174,12 @@ function finalise(env: z.infer<typeof envSchema>) {
     dataDir: env.DATA_DIR,
     workerInProcess: env.WORKER_IN_PROCESS ?? env.NODE_ENV !== 'production',
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    dataEncryption: {
+      keys: env.DATA_ENCRYPTION_KEYS ?? dataKeyring.parse(DEV_DATA_ENCRYPTION_KEYS),
+      lookupKey: env.LOOKUP_HASH_KEY ?? lookupHashKey.parse(DEV_LOOKUP_HASH_KEY),
+      development: env.DATA_ENCRYPTION_KEYS === undefined,
+    } satisfies DataEncryptionSettings,
+    retentionDays: env.RETENTION_DAYS,
   };
 }
 
@@ -130,8 +200,15 @@ export class ConfigError extends Error {
 function productionProblems(source: NodeJS.ProcessEnv) {
   if (source.NODE_ENV !== 'production') return [];
   const problems: { variable: string; expected: string }[] = [];
-  for (const name of ['DATABASE_URL', 'SESSION_SECRET', 'PUBLIC_BASE_URL']) {
+  for (const name of ['DATABASE_URL', 'SESSION_SECRET', 'PUBLIC_BASE_URL', 'DATA_ENCRYPTION_KEYS', 'LOOKUP_HASH_KEY']) {
     if (!source[name]?.trim()) problems.push({ variable: name, expected: 'required in production' });
+  }
+  const devKey = DEV_DATA_ENCRYPTION_KEYS.slice(DEV_DATA_ENCRYPTION_KEYS.indexOf(':') + 1);
+  if (source.DATA_ENCRYPTION_KEYS?.includes(devKey)) {
+    problems.push({ variable: 'DATA_ENCRYPTION_KEYS', expected: 'a real key: the development key is public' });
+  }
+  if (source.LOOKUP_HASH_KEY?.trim() === DEV_LOOKUP_HASH_KEY) {
+    problems.push({ variable: 'LOOKUP_HASH_KEY', expected: 'a real key: the development key is public' });
   }
   if (source.LINE_CHANNEL_SECRET?.trim() && !source.LINE_CHANNEL_ACCESS_TOKEN?.trim()) {
     problems.push({ variable: 'LINE_CHANNEL_ACCESS_TOKEN', expected: 'required when LINE_CHANNEL_SECRET is set' });

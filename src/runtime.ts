@@ -22,7 +22,10 @@ export interface Runtime {
 }
 
 export function createRuntime(config: ResolvedConfig, logger: Logger): Runtime {
-  const db = createDb(config.databaseUrl);
+  const db = createDb(config.databaseUrl, { encryption: config.dataEncryption });
+  if (config.dataEncryption.development && config.env === 'development') {
+    logger.warn('data is encrypted with the public development key (set DATA_ENCRYPTION_KEYS and LOOKUP_HASH_KEY for real data)');
+  }
   const redis = createRedis(config.redisUrl);
   const redisFailFast = createFailFastRedis(config.redisUrl);
   // Swallow connection errors here: readiness reports them, and ioredis reconnects by itself.

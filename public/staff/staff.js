@@ -86,6 +86,8 @@ const L = {
     'contact.blocked': '相談者がブロックしました',
     'delivery.failed': '送信できませんでした',
     'user.data_deleted': '相談者がデータを削除しました',
+    'case.anonymised': '保存期間が過ぎたため、書かれた内容を削除しました',
+    'analytics.export': '集計データを書き出し',
     'case.viewed': '相談を表示',
     'case.replied': '返信',
     'case.note_added': 'メモ',
@@ -536,6 +538,7 @@ function renderCase(switching) {
     v.contact.blocked ? el('span', { className: 'badge danger', text: '相談者がブロック中（届きません）' }) : null,
     v.failedDeliveries ? el('span', { className: 'badge danger', text: `送信失敗 ${v.failedDeliveries}件` }) : null,
     c.dataDeletedAt ? el('span', { className: 'badge', text: 'データ削除済み' }) : null,
+    c.anonymisedAt ? el('span', { className: 'badge', text: '保存期間経過のため匿名化済み' }) : null,
   );
   $('case-meta').textContent = `担当: ${c.assigneeName ?? '未担当'} ／ 初回: ${formatFull(v.contact.firstContactAt)} ／ 最後のメッセージ: ${formatTime(c.lastUserMessageAt)}${c.followUpAt ? ` ／ 次の連絡: ${formatFull(c.followUpAt)}` : ''}`;
 

@@ -28,7 +28,7 @@ export async function claimCase(deps: CaseDeps, actor: Actor, caseId: string) {
     await recordAudit(tx, actor, 'case.claimed', caseId, undefined, now);
     return tx.case.findUniqueOrThrow({
       where: { id: caseId },
-      include: { conversation: { include: { contact: { select: { channel: true, channelUserId: true } } } } },
+      include: { conversation: { include: { contact: { select: { channel: true, channelUserId: true, channelUserIdHash: true } } } } },
     });
   });
   if (!claimed) {
@@ -50,17 +50,19 @@ export async function claimCase(deps: CaseDeps, actor: Actor, caseId: string) {
  */
 async function announceStaffJoined(
   deps: CaseDeps,
-  contact: { channel: 'LINE' | 'WEB'; channelUserId: string },
+  contact: { channel: 'LINE' | 'WEB'; channelUserId: string | null; channelUserIdHash: string | null },
   caseId: string,
   now: Date,
 ) {
+  // A contact whose channel id was removed (retention) cannot be written to any more.
+  if (!contact.channelUserId || !contact.channelUserIdHash) return;
   const payload: SystemEvent = { system: 'staffJoined', channelUserId: contact.channelUserId };
   try {
     const stored = await storeInboundEvents(deps.db, [
       {
         channel: contact.channel,
         externalId: `staff-joined:${caseId}:${now.getTime()}`,
-        sourceKey: sourceKeyFor(contact.channel, contact.channelUserId),
+        sourceKey: sourceKeyFor(contact.channel, contact.channelUserIdHash),
         occurredAt: now,
         payload,
       },
@@ -99,7 +101,7 @@ export async function transferCase(deps: CaseDeps, actor: Actor, caseId: string,
   const before = await deps.db.$transaction(async (tx) => {
     const kase = await tx.case.findUnique({
       where: { id: caseId },
-      include: { conversation: { include: { contact: { select: { channel: true, channelUserId: true } } } } },
+      include: { conversation: { include: { contact: { select: { channel: true, channelUserId: true, channelUserIdHash: true } } } } },
     });
     if (!kase || !canWorkCase(actor, kase)) throw caseNotFound();
     if (kase.status === 'CLOSED' || kase.status === 'INTAKE') throw new CaseError('not_claimable', 'この相談は担当を替えられない状態です。');

@@ -23,6 +23,7 @@ const HISTORY_ACTIONS = new Set([
   'contact.blocked',
   'delivery.failed',
   'user.data_deleted',
+  'case.anonymised',
 ]);
 
 /**
@@ -87,6 +88,8 @@ export async function loadCaseView(deps: CaseDeps, actor: Actor, caseId: string)
       closedAt: iso(kase.closedAt),
       createdAt: kase.createdAt.toISOString(),
       dataDeletedAt: summary?.dataDeletedAt ?? null,
+      /** The retention job removed the words (RETENTION_DAYS after closing); coded fields remain. */
+      anonymisedAt: iso(kase.anonymisedAt),
     },
     contact: {
       channel: kase.conversation.contact.channel,

@@ -1,31 +1,54 @@
 import { Prisma } from '../db/client.js';
 import { sourceKeyFor } from '../pipeline/inbox.js';
+import { codedAssessment, codedHandoverSummary } from './redaction.js';
 
 type Tx = Prisma.TransactionClient;
 
 /**
- * "Delete my data": removes everything the person wrote and answered (messages, intake answers,
- * pending deliveries) from all their conversations. The case rows stay, marked, so staff see
- * that the person asked for deletion and counts for statistics survive.
+ * "Delete my data": removes everything the person wrote and answered — messages, intake answers,
+ * counsellors' notes about them, pending and sent deliveries, the conversation state, the raw
+ * inbound events — from all their conversations, and the free text of the case's assessment and
+ * handover summaries. The case rows stay, marked (`summary.dataDeletedAt`, shown in the console),
+ * so staff see that the person asked for deletion and counts for statistics survive. The
+ * contact keeps its channel id: the person may go on talking, and consents stay as the record of
+ * what they agreed to.
  */
 export async function deleteContactData(tx: Tx, contactId: string, now: Date, actor: 'user' | 'staff' = 'user') {
   const contact = await tx.contact.findUniqueOrThrow({ where: { id: contactId } });
   // The raw events hold the same words: keep the rows (idempotency), drop what they said.
-  await tx.inboundEvent.updateMany({
-    where: { sourceKey: sourceKeyFor(contact.channel, contact.channelUserId), processedAt: { not: null } },
-    data: { payload: { deleted: true } },
-  });
+  if (contact.channelUserIdHash) {
+    await tx.inboundEvent.updateMany({
+      where: { sourceKey: sourceKeyFor(contact.channel, contact.channelUserIdHash), processedAt: { not: null } },
+      data: { payload: { deleted: true } },
+    });
+  }
   const conversations = await tx.conversation.findMany({ where: { contactId }, select: { id: true } });
   const conversationIds = conversations.map((c) => c.id);
-  const cases = await tx.case.findMany({ where: { conversationId: { in: conversationIds } }, select: { id: true } });
+  const cases = await tx.case.findMany({ where: { conversationId: { in: conversationIds } }, select: { id: true, assessment: true } });
   const caseIds = cases.map((c) => c.id);
-  await tx.message.deleteMany({ where: { conversationId: { in: conversationIds } } });
-  await tx.intakeAnswer.deleteMany({ where: { caseId: { in: caseIds } } });
-  await tx.outboundDelivery.deleteMany({ where: { conversationId: { in: conversationIds } } });
+  const marker = { dataDeletedAt: now.toISOString() };
+  const removed = {
+    messages: (await tx.message.deleteMany({ where: { conversationId: { in: conversationIds } } })).count,
+    answers: (await tx.intakeAnswer.deleteMany({ where: { caseId: { in: caseIds } } })).count,
+    notes: (await tx.note.deleteMany({ where: { caseId: { in: caseIds } } })).count,
+    deliveries: (await tx.outboundDelivery.deleteMany({ where: { conversationId: { in: conversationIds } } })).count,
+  };
   await tx.conversation.updateMany({ where: { id: { in: conversationIds } }, data: { state: Prisma.DbNull } });
-  await tx.case.updateMany({ where: { id: { in: caseIds } }, data: { summary: { dataDeletedAt: now.toISOString() } } });
+  for (const kase of cases) {
+    await tx.case.update({
+      where: { id: kase.id },
+      data: { summary: marker, assessment: (codedAssessment(kase.assessment) ?? Prisma.DbNull) as Prisma.InputJsonValue },
+    });
+  }
+  const handovers = await tx.handover.findMany({ where: { caseId: { in: caseIds } }, select: { id: true, summary: true } });
+  for (const handover of handovers) {
+    await tx.handover.update({
+      where: { id: handover.id },
+      data: { summary: codedHandoverSummary(handover.summary, marker) as Prisma.InputJsonValue, overrideReason: null },
+    });
+  }
   await tx.auditEvent.createMany({
-    data: caseIds.map((caseId) => ({ actorType: actor, action: 'user.data_deleted', caseId, at: now })),
+    data: caseIds.map((caseId) => ({ actorType: actor, action: 'user.data_deleted', caseId, at: now, detail: removed })),
   });
   return { caseIds, conversationIds };
 }

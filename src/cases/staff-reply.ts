@@ -75,8 +75,9 @@ export async function sendStaffReply(deps: CaseDeps, actor: Actor, caseId: strin
       },
     });
     await reminderRules.cancel(tx, caseId, ['AWAITING_STAFF_REPLY'], now);
-    const deliverable = !contact.blockedAt;
-    if (deliverable) {
+    // Without a channel id (removed by retention) nobody can be reached.
+    const deliverable = !contact.blockedAt && contact.channelUserId !== null;
+    if (deliverable && contact.channelUserId !== null) {
       post.deliveries = await createDeliveries(tx, adapter, kase.channel, conversation.id, contact.channelUserId, [{ type: 'text', text: input.text }]);
     }
     await recordAudit(tx, actor, 'case.replied', caseId, { messageId: message.id, channel: kase.channel, deliverable }, now);

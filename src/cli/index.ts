@@ -9,6 +9,7 @@ import { runFlowsCheck, runFlowsGraph } from './commands/flows.js';
 import { runTriageJsonl } from './commands/triage.js';
 import { runLineRichMenu } from './commands/line.js';
 import { runStaffAdd } from './commands/staff.js';
+import { runKeysRotate } from './commands/keys.js';
 import { ensureDemoSupervisor } from '../staff/index.js';
 
 /** Stops cleanly on the first SIGTERM/SIGINT, exits at once on a second. */
@@ -157,6 +158,22 @@ export function buildCli(): Command {
         stdout: process.stdout,
         stderr: process.stderr,
       });
+    });
+
+  const keys = program.command('keys').description('data encryption keys (DATA_ENCRYPTION_KEYS, LOOKUP_HASH_KEY)');
+  keys
+    .command('rotate')
+    .description('re-encrypt every stored value under the primary (first) key; resumable, safe while the app runs')
+    .option('--batch-size <n>', 'rows per transaction', '500')
+    .action(async (options: { batchSize: string }) => {
+      const config = requireDatabase(loadConfig());
+      try {
+        await runKeysRotate(config, { batchSize: Number(options.batchSize), output: process.stderr });
+      } catch (error) {
+        if (!(error instanceof Error) || !['DecryptionError', 'RangeError'].includes(error.name)) throw error;
+        process.stderr.write(`yorisoi keys rotate: ${error.message}\n`);
+        process.exitCode = 1;
+      }
     });
 
   const line = program.command('line').description('LINE Official Account set-up');

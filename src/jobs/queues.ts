@@ -50,6 +50,11 @@ export const queueDefinitions = {
     payload: z.object({ task: z.enum(['sweep']) }),
     options: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } satisfies JobsOptions,
   },
+  /** Daily: remove the free text of cases closed longer than RETENTION_DAYS (src/cases/retention.ts). */
+  retention: {
+    payload: z.object({ task: z.enum(['anonymise']) }),
+    options: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 }, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } satisfies JobsOptions,
+  },
 } as const;
 
 export type QueueName = keyof typeof queueDefinitions;
@@ -73,6 +78,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
     reminders: make('reminders'),
     notify: make('notify'),
     maintenance: make('maintenance'),
+    retention: make('retention'),
   };
   return {
     ...queues,

@@ -9,6 +9,8 @@ export interface WorkerSet {
 }
 
 export const SWEEP_EVERY_MS = 15_000;
+export const RETENTION_SCHEDULER_ID = 'retention-daily';
+export const RETENTION_SCHEDULE = { pattern: '30 3 * * *', tz: 'Asia/Tokyo' };
 
 /**
  * Starts one BullMQ worker per queue. Workers only orchestrate: each job's payload is parsed
@@ -30,7 +32,7 @@ export async function startWorkers(options: {
         const payload = queueDefinitions[name].payload.parse(job.data);
         await (processors[name] as (p: typeof payload, j: Job) => Promise<void>)(payload, job);
       },
-      { connection, prefix, concurrency: name === 'maintenance' ? 1 : (options.concurrency ?? 8) },
+      { connection, prefix, concurrency: name === 'maintenance' || name === 'retention' ? 1 : (options.concurrency ?? 8) },
     );
     worker.on('failed', (job, error) => {
       logger.warn({ queue: name, jobId: job?.id, attempts: job?.attemptsMade, err: { message: error.message, name: error.name } }, 'job failed');
@@ -43,6 +45,11 @@ export async function startWorkers(options: {
   await options.queues.maintenance.upsertJobScheduler('sweep', { every: SWEEP_EVERY_MS }, {
     name: 'maintenance',
     data: { task: 'sweep' },
+  });
+  // Retention runs once a day at night, Kyoto time, whatever the server's time zone.
+  await options.queues.retention.upsertJobScheduler(RETENTION_SCHEDULER_ID, RETENTION_SCHEDULE, {
+    name: 'retention',
+    data: { task: 'anonymise' },
   });
 
   return {

@@ -1,11 +1,15 @@
 import type { Db } from '../db/client.js';
-import { Prisma, type Channel } from '../db/client.js';
+import { dataCryptoOf, Prisma, type Channel } from '../db/client.js';
 import type { Queues } from '../jobs/queues.js';
 import type { Logger } from '../platform/logger.js';
 
-/** Events of one person on one channel share a source key: they are processed in order. */
-export function sourceKeyFor(channel: Channel, channelUserId: string): string {
-  return `${channel.toLowerCase()}:${channelUserId}`;
+/**
+ * Events of one person on one channel share a source key: they are processed in order. It is
+ * built from the keyed hash of the channel user id (Contact.channelUserIdHash, or
+ * `dataCryptoOf(db).lookupHash(id)`), so no identifier is stored in clear.
+ */
+export function sourceKeyFor(channel: Channel, channelUserIdHash: string): string {
+  return `${channel.toLowerCase()}:${channelUserIdHash}`;
 }
 
 export interface InboundEventInput {
@@ -41,11 +45,13 @@ export function sanitizeForStorage<T>(value: T): T {
 /**
  * Stores inbound events durably in one statement; duplicates (same channel + external id)
  * are ignored, so a redelivered webhook or a retried send never produces a second event.
+ * Raw SQL, so the payload (the event as sent, with the person's words) is encrypted here.
  */
 export async function storeInboundEvents(db: Pick<Db, '$queryRaw'>, events: InboundEventInput[]): Promise<StoredEvent[]> {
   if (events.length === 0) return [];
+  const crypto = dataCryptoOf(db);
   const rows = events.map(
-    (e) => Prisma.sql`(gen_random_uuid(), ${e.channel}::"Channel", ${sanitizeForStorage(e.externalId)}, ${sanitizeForStorage(e.sourceKey)}, ${e.occurredAt}, ${JSON.stringify(sanitizeForStorage(e.payload))}::jsonb)`,
+    (e) => Prisma.sql`(gen_random_uuid(), ${e.channel}::"Channel", ${sanitizeForStorage(e.externalId)}, ${sanitizeForStorage(e.sourceKey)}, ${e.occurredAt}, ${JSON.stringify(crypto.encryptJson(sanitizeForStorage(e.payload)))}::jsonb)`,
   );
   const inserted = await db.$queryRaw<{ id: string; externalId: string; sourceKey: string }[]>`
     INSERT INTO "InboundEvent" ("id", "channel", "externalId", "sourceKey", "occurredAt", "payload")

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Prisma, type Db } from '../db/client.js';
+import { dataCryptoOf, Prisma, type Db } from '../db/client.js';
 import type { Channel } from '../db/client.js';
 import { applyEffects } from '../cases/effects.js';
 import type { ConversationContext, ConversationInput, Language, OutboundMessage, StepResult, TriageResult } from '../conversation/types.js';
@@ -136,7 +136,7 @@ async function handleEvent(
 
     case 'unsend': {
       const contact = await tx.contact.findUnique({
-        where: { channel_channelUserId: { channel, channelUserId: interpreted.channelUserId } },
+        where: { channel_channelUserIdHash: { channel, channelUserIdHash: dataCryptoOf(tx).lookupHash(interpreted.channelUserId) } },
       });
       if (!contact) return post;
       const hidden = await tx.message.updateMany({
@@ -179,9 +179,11 @@ async function handleConversationEvent(
   now: Date,
   post: PostCommit,
 ): Promise<PostCommit> {
+  // Found by the keyed hash of the channel user id: the id itself is stored encrypted.
+  const channelUserIdHash = dataCryptoOf(tx).lookupHash(event.channelUserId);
   const contact = await tx.contact.upsert({
-    where: { channel_channelUserId: { channel, channelUserId: event.channelUserId } },
-    create: { channel, channelUserId: event.channelUserId, lastSeenAt: now },
+    where: { channel_channelUserIdHash: { channel, channelUserIdHash } },
+    create: { channel, channelUserId: event.channelUserId, channelUserIdHash, lastSeenAt: now },
     update: {
       lastSeenAt: now,
       // Following again (LINE unblock) makes the person reachable again.

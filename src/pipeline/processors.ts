@@ -4,6 +4,7 @@ import { deliver } from './delivery.js';
 import { processSource } from './process-source.js';
 import { signalInactiveIntakes, sweep } from './sweeper.js';
 import { deliverNotification } from '../notifications/notifications.js';
+import { applyRetention } from '../cases/retention.js';
 import { escalateReminder, fireReminder, reconcileReminders } from '../reminders/reminders.js';
 import { createPipelineDeps, type ChannelPlugin } from './wiring.js';
 
@@ -24,6 +25,9 @@ export async function buildProcessors(runtime: Runtime, channels: ChannelPlugin[
     },
     notify: async ({ notificationId }) => {
       await deliverNotification({ db: runtime.db, config: runtime.config, logger: runtime.logger }, notificationId);
+    },
+    retention: async () => {
+      await applyRetention({ db: runtime.db, logger: runtime.logger }, { retentionDays: runtime.config.retentionDays });
     },
     maintenance: async () => {
       await sweep({ db: runtime.db, queues: runtime.queues, logger: runtime.logger });

@@ -1,4 +1,4 @@
-import type { Db } from '../db/client.js';
+import { dataCryptoOf, type Db } from '../db/client.js';
 import type { Queues } from '../jobs/queues.js';
 import type { Logger } from '../platform/logger.js';
 import { findUnprocessedSources, requestProcessing, sourceKeyFor, storeInboundEvents } from './inbox.js';
@@ -54,26 +54,33 @@ export const INTAKE_INACTIVITY_MS = 30 * 60_000;
  */
 export async function signalInactiveIntakes(deps: { db: Db; queues: Queues; logger: Logger }, now = new Date()): Promise<number> {
   const idleSince = new Date(now.getTime() - INTAKE_INACTIVITY_MS);
-  const idle = await deps.db.$queryRaw<{ conversationId: string; lastInboundAt: Date; channel: 'LINE' | 'WEB'; channelUserId: string }[]>`
-    SELECT c."id" AS "conversationId", c."lastInboundAt", ct."channel", ct."channelUserId"
+  // Raw SQL: the state is encrypted, so the plain `phase` column kept beside it is what is queried,
+  // and the channel user id comes back as ciphertext.
+  const idle = await deps.db.$queryRaw<{ conversationId: string; lastInboundAt: Date; channel: 'LINE' | 'WEB'; channelUserId: string; channelUserIdHash: string | null }[]>`
+    SELECT c."id" AS "conversationId", c."lastInboundAt", ct."channel", ct."channelUserId", ct."channelUserIdHash"
     FROM "Conversation" c
     JOIN "Contact" ct ON ct."id" = c."contactId"
     LEFT JOIN "Case" k ON k."conversationId" = c."id"
     WHERE c."lastInboundAt" < ${idleSince}
-      AND c."state"->>'phase' = 'intake'
+      AND c."phase" = 'intake'
       AND (k."id" IS NULL OR k."status" = 'INTAKE')
       AND ct."blockedAt" IS NULL
+      AND ct."channelUserId" IS NOT NULL
     LIMIT 500`;
   if (idle.length === 0) return 0;
+  const crypto = dataCryptoOf(deps.db);
   const stored = await storeInboundEvents(
     deps.db,
-    idle.map((row) => ({
-      channel: row.channel,
-      externalId: `inactivity:${row.conversationId}:${row.lastInboundAt.getTime()}`,
-      sourceKey: sourceKeyFor(row.channel, row.channelUserId),
-      occurredAt: now,
-      payload: { system: 'inactivity', channelUserId: row.channelUserId } satisfies SystemEvent,
-    })),
+    idle.map((row) => {
+      const channelUserId = crypto.decryptString(row.channelUserId);
+      return {
+        channel: row.channel,
+        externalId: `inactivity:${row.conversationId}:${row.lastInboundAt.getTime()}`,
+        sourceKey: sourceKeyFor(row.channel, row.channelUserIdHash ?? crypto.lookupHash(channelUserId)),
+        occurredAt: now,
+        payload: { system: 'inactivity', channelUserId } satisfies SystemEvent,
+      };
+    }),
   );
   await requestProcessing(deps.queues, stored, deps.logger);
   return stored.filter((s) => s.isNew).length;

@@ -85,11 +85,13 @@ export async function scheduleReminderJob(deps: Pick<ReminderDeps, 'queues' | 'l
 async function queueCheckIn(tx: Tx, reminder: Reminder, now: Date) {
   const kase = await tx.case.findUniqueOrThrow({ where: { id: reminder.caseId! }, include: { conversation: { include: { contact: true } } } });
   const { contact } = kase.conversation;
+  // A contact whose channel id was removed (retention) cannot be written to any more.
+  if (!contact.channelUserId || !contact.channelUserIdHash) return [];
   return storeInboundEvents(tx, [
     {
       channel: contact.channel,
       externalId: `checkin:${reminder.id}`,
-      sourceKey: sourceKeyFor(contact.channel, contact.channelUserId),
+      sourceKey: sourceKeyFor(contact.channel, contact.channelUserIdHash),
       occurredAt: now,
       payload: { system: 'checkIn', channelUserId: contact.channelUserId } satisfies SystemEvent,
     },

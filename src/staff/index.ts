@@ -16,6 +16,7 @@ import { buildOpenApi } from './openapi.js';
 import { mountOperations, type Operation } from './operations.js';
 import { staffOperations } from './routes.js';
 import { notificationOperations } from './notification-routes.js';
+import { analyticsOperations } from './analytics-routes.js';
 import { queueBoard } from './queue-board.js';
 import { sessionCookieName } from './sessions.js';
 
@@ -67,6 +68,7 @@ export function createStaffRoutes(
       })),
     }),
     ...notificationOperations(db),
+    ...analyticsOperations(deps),
   ];
 
   const apiRouter = Router();

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../../src/db/client.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { launchBrowser } from '../support/browser.js';
+import { countMessagesWithText } from '../support/encrypted.js';
 import { waitFor } from '../support/services.js';
 
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
@@ -144,9 +145,9 @@ describe('web chat in a real browser', () => {
     expect(await page.locator('#messages li.user .status').last().textContent()).toContain('自動でもう一度送ります');
     await context.setOffline(false);
     await waitFor(async () => (await page.locator('#messages li.user[data-status="sent"]').count()) === 1, { timeoutMs: 20_000 });
-    await waitFor(async () => (await db.message.count({ where: { text: '電波が悪いところから送ります' } })) === 1);
+    await waitFor(async () => (await countMessagesWithText(db, '電波が悪いところから送ります')) === 1);
     await page.waitForTimeout(500);
-    expect(await db.message.count({ where: { text: '電波が悪いところから送ります' } })).toBe(1);
+    expect(await countMessagesWithText(db, '電波が悪いところから送ります')).toBe(1);
     await context.close();
   });
 
@@ -156,10 +157,10 @@ describe('web chat in a real browser', () => {
     await lastChoices(page).first().waitFor({ timeout: 10_000 });
     await page.getByLabel('メッセージ').fill('この会話は消します');
     await page.keyboard.press('Enter');
-    await waitFor(async () => (await db.message.count({ where: { text: 'この会話は消します' } })) === 1, { timeoutMs: 10_000 });
+    await waitFor(async () => (await countMessagesWithText(db, 'この会話は消します')) === 1, { timeoutMs: 10_000 });
     await page.getByRole('button', { name: 'この会話を削除' }).click();
     await page.getByRole('dialog').getByRole('button', { name: '削除する' }).click();
-    await waitFor(async () => (await db.message.count({ where: { text: 'この会話は消します' } })) === 0, { timeoutMs: 10_000 });
+    await waitFor(async () => (await countMessagesWithText(db, 'この会話は消します')) === 0, { timeoutMs: 10_000 });
     await waitFor(async () => ((await page.locator('#connection').textContent()) ?? '').includes('削除しました'), { timeoutMs: 10_000 });
     expect(await userMessages(page)).not.toContain('この会話は消します');
     await page.close();

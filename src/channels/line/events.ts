@@ -48,11 +48,12 @@ export function lineUserId(event: Pick<LineEvent, 'source'>): string | null {
 
 /**
  * Events of one user are processed in order; group and room events queue per group/room so the
- * "one-to-one only" notice follows the same path. Events without a source share one key.
+ * "one-to-one only" notice follows the same path. Events without a source share one key. The id
+ * goes in as its keyed hash (`lookupHash`), the same as Contact.channelUserIdHash.
  */
-export function lineSourceKey(event: Pick<LineEvent, 'source'>): string {
+export function lineSourceKey(event: Pick<LineEvent, 'source'>, lookupHash: (id: string) => string): string {
   const source = event.source;
   const id =
     source?.type === 'user' ? source.userId : source?.type === 'group' ? source.groupId : source?.type === 'room' ? source.roomId : undefined;
-  return sourceKeyFor('LINE', id ?? 'channel');
+  return sourceKeyFor('LINE', lookupHash(id ?? 'channel'));
 }

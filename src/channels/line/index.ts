@@ -1,3 +1,4 @@
+import { dataCryptoOf } from '../../db/client.js';
 import type { ChannelPlugin } from '../../pipeline/wiring.js';
 import type { Runtime } from '../../runtime.js';
 import type { HttpHooks } from '../index.js';
@@ -5,6 +6,7 @@ import { createLineAdapter } from './adapter.js';
 import { createLineClient } from './client.js';
 import { createLoadingAnimation } from './loading.js';
 import { createLineSender } from './sender.js';
+import { batchedInboxStore, batchedProcessingRequests } from '../../pipeline/batching.js';
 import { LINE_WEBHOOK_PATH, lineNotConfiguredRoutes, lineWebhookRoutes } from './webhook.js';
 
 export { createLineAdapter } from './adapter.js';
@@ -23,19 +25,27 @@ export function createLineChannel(runtime: Runtime, http: HttpHooks | null): Cha
   }
 
   const client = createLineClient({ ...config.line, channelAccessToken });
+  // The recipient is stored encrypted: look-ups go through its keyed hash.
+  const crypto = dataCryptoOf(db);
   const sender = createLineSender({
     client,
     logger,
     async isBlocked(recipient) {
       const contact = await db.contact.findUnique({
-        where: { channel_channelUserId: { channel: 'LINE', channelUserId: recipient } },
+        where: { channel_channelUserIdHash: { channel: 'LINE', channelUserIdHash: crypto.lookupHash(recipient) } },
         select: { blockedAt: true },
       });
       return contact?.blockedAt != null;
     },
     async hasEarlierPending(delivery) {
       const earlier = await db.outboundDelivery.findFirst({
-        where: { channel: 'LINE', recipient: delivery.recipient, status: 'PENDING', createdAt: { lt: delivery.createdAt }, id: { not: delivery.id } },
+        where: {
+          channel: 'LINE',
+          recipientHash: delivery.recipientHash ?? crypto.lookupHash(delivery.recipient),
+          status: 'PENDING',
+          createdAt: { lt: delivery.createdAt },
+          id: { not: delivery.id },
+        },
         select: { id: true },
       });
       return earlier !== null;
@@ -54,6 +64,9 @@ export function createLineChannel(runtime: Runtime, http: HttpHooks | null): Cha
           logger,
           channelSecret,
           showLoading: createLoadingAnimation(client, logger),
+          // Concurrent webhook requests share one INSERT (and commit) and one Redis round trip.
+          store: batchedInboxStore(db),
+          requestProcessing: batchedProcessingRequests(runtime.queuesFailFast, logger),
         }),
       },
     ],

@@ -3,7 +3,7 @@
 // for LINE's API: LINE wants the answer within two seconds.
 import { validateSignature } from '@line/bot-sdk';
 import express, { Router, type Request } from 'express';
-import type { Db } from '../../db/client.js';
+import { dataCryptoOf, type Db } from '../../db/client.js';
 import { HttpError } from '../../http/errors.js';
 import type { Queues } from '../../jobs/queues.js';
 import { requestProcessing, storeInboundEvents, type InboundEventInput, type StoredEvent } from '../../pipeline/inbox.js';
@@ -26,6 +26,10 @@ export interface LineWebhookDeps {
   logger: Logger;
   channelSecret: string;
   showLoading?: ShowLoading;
+  /** Stores events durably before the 200 (default: storeInboundEvents; src/pipeline/batching.ts coalesces). */
+  store?: (events: InboundEventInput[]) => Promise<StoredEvent[]>;
+  /** Enqueues the stored events' processing, best effort (default: requestProcessing). */
+  requestProcessing?: (events: StoredEvent[]) => Promise<void>;
 }
 
 function verifiedBody(req: Request, channelSecret: string): unknown {
@@ -42,7 +46,7 @@ function verifiedBody(req: Request, channelSecret: string): unknown {
 }
 
 /** The events worth storing, each once; events without an id or time cannot be stored idempotently. */
-function toInboundEvents(events: unknown[], destination: string | undefined, receivedAt: Date) {
+function toInboundEvents(events: unknown[], destination: string | undefined, receivedAt: Date, lookupHash: (id: string) => string) {
   const inputs: InboundEventInput[] = [];
   const parsed: LineEvent[] = [];
   const seen = new Set<string>();
@@ -60,7 +64,7 @@ function toInboundEvents(events: unknown[], destination: string | undefined, rec
     inputs.push({
       channel: 'LINE',
       externalId: event.webhookEventId,
-      sourceKey: lineSourceKey(event),
+      sourceKey: lineSourceKey(event, lookupHash),
       occurredAt: new Date(event.timestamp),
       payload: payload as unknown as InboundEventInput['payload'],
     });
@@ -81,15 +85,18 @@ function loadingChatIds(events: LineEvent[], stored: StoredEvent[]): string[] {
 
 export function lineWebhookRoutes(deps: LineWebhookDeps): Router {
   const router = Router();
+  const store = deps.store ?? ((events: InboundEventInput[]) => storeInboundEvents(deps.db, events));
+  const enqueue = deps.requestProcessing ?? ((events: StoredEvent[]) => requestProcessing(deps.queues, events, deps.logger));
   router.post('/', express.raw({ type: '*/*', limit: LINE_WEBHOOK_BODY_LIMIT }), async (req, res) => {
     const json = verifiedBody(req, deps.channelSecret);
     const body = lineWebhookBodySchema.safeParse(json);
     if (!body.success) throw new HttpError(400, 'invalid_request', 'The body is not a LINE webhook request (no events array).');
 
-    const { inputs, parsed, skipped } = toInboundEvents(body.data.events, body.data.destination, new Date());
+    const crypto = dataCryptoOf(deps.db);
+    const { inputs, parsed, skipped } = toInboundEvents(body.data.events, body.data.destination, new Date(), (id) => crypto.lookupHash(id));
     if (skipped > 0) deps.logger.warn({ skipped }, 'LINE events without webhookEventId or timestamp were not stored');
     // Stored before LINE hears 200: if PostgreSQL fails this throws, LINE sees 5xx and redelivers.
-    const stored = await storeInboundEvents(deps.db, inputs);
+    const stored = await store(inputs);
     res.status(200).json({});
 
     try {
@@ -98,7 +105,7 @@ export function lineWebhookRoutes(deps: LineWebhookDeps): Router {
         const loading = deps.showLoading!(chatIds).catch(() => {});
         await Promise.race([loading, new Promise((resolve) => setTimeout(resolve, LOADING_HEAD_START_MS).unref())]);
       }
-      await requestProcessing(deps.queues, stored, deps.logger);
+      await enqueue(stored);
     } catch (error) {
       deps.logger.warn({ err: { message: (error as Error).message } }, 'after-acknowledgement work failed; the sweeper will catch up');
     }

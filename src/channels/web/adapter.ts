@@ -17,7 +17,8 @@ export const webEventSchema = z.discriminatedUnion('type', [
 
 export type WebEvent = z.infer<typeof webEventSchema>;
 
-export const webSourceKey = (channelUserId: string) => sourceKeyFor('WEB', channelUserId);
+/** The source key of a web contact, from its Contact.channelUserIdHash. */
+export const webSourceKey = (channelUserIdHash: string) => sourceKeyFor('WEB', channelUserIdHash);
 
 /** The web page reads stored messages itself (history + SSE), so nothing is rendered for sending. */
 export const webAdapter: ChannelAdapter = {

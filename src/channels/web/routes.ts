@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { deleteContactData } from '../../cases/data-deletion.js';
-import type { Contact, Message } from '../../db/client.js';
+import type { Message } from '../../db/client.js';
 import { HttpError } from '../../http/errors.js';
 import { limitByIp, rateLimiter } from '../../http/rate-limit.js';
 import { requestProcessing, storeInboundEvents } from '../../pipeline/inbox.js';
@@ -9,7 +9,7 @@ import { RealtimePublisher, type RealtimeEvent } from '../../realtime/bus.js';
 import type { RealtimeHub } from '../../realtime/hub.js';
 import type { Runtime } from '../../runtime.js';
 import { webSourceKey, type WebEvent } from './adapter.js';
-import { createWebSession, findWebSession } from './sessions.js';
+import { createWebSession, findWebSession, type WebContact } from './sessions.js';
 
 // Texts a person sees when the API refuses something: kind, and with a next step.
 const TOO_MANY = 'メッセージが続けて届いたため、少しだけ待ってから送ります。そのままお待ちください。';
@@ -17,6 +17,8 @@ const TOO_LONG = 'メッセージが長すぎて送れませんでした。5,000
 const EMPTY = '空のメッセージは送れません。ひとことでも大丈夫です。';
 const NO_SESSION = 'この会話は見つかりませんでした。ページを再読み込みすると、新しく相談を始められます。';
 
+/** Generous enough for someone tapping quickly through the intake; stops floods and scripts. */
+export const WEB_MESSAGES_PER_MINUTE = 60;
 export const MAX_TEXT_LENGTH = 5_000; // LINE's limit too: one rule for both channels.
 const HEARTBEAT_MS = 15_000;
 
@@ -63,23 +65,23 @@ export function webChatRoutes(runtime: Runtime, hub: RealtimeHub, hooks: { onShu
   const router = Router();
   const publisher = new RealtimePublisher(runtime.redisFailFast, config.redisPrefix, logger);
   const limitSessionsPerIp = rateLimiter(runtime.redisFailFast, config.redisPrefix, { name: 'web-session-ip', points: 60, durationSeconds: 600 });
-  const limitMessagesPerSession = rateLimiter(runtime.redisFailFast, config.redisPrefix, { name: 'web-msg-session', points: 20, durationSeconds: 60 });
+  const limitMessagesPerSession = rateLimiter(runtime.redisFailFast, config.redisPrefix, { name: 'web-msg-session', points: WEB_MESSAGES_PER_MINUTE, durationSeconds: 60 });
   const limitMessagesPerIp = rateLimiter(runtime.redisFailFast, config.redisPrefix, { name: 'web-msg-ip', points: 120, durationSeconds: 60 });
   const liveStreams = new Set<Response>();
   hooks.onShutdown(() => {
     for (const stream of liveStreams) stream.end();
   });
 
-  async function authenticate(req: Request): Promise<Contact> {
+  async function authenticate(req: Request): Promise<WebContact> {
     const token = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
     const contact = await findWebSession(db, token);
     if (!contact) throw new HttpError(401, 'no_session', NO_SESSION);
     return contact;
   }
 
-  async function enqueue(contact: Contact, externalId: string, payload: WebEvent) {
+  async function enqueue(contact: WebContact, externalId: string, payload: WebEvent) {
     const stored = await storeInboundEvents(db, [
-      { channel: 'WEB', externalId, sourceKey: webSourceKey(contact.channelUserId), occurredAt: new Date(), payload },
+      { channel: 'WEB', externalId, sourceKey: webSourceKey(contact.channelUserIdHash), occurredAt: new Date(), payload },
     ]);
     await requestProcessing(runtime.queuesFailFast, stored, logger);
     return stored[0]!;
@@ -87,7 +89,7 @@ export function webChatRoutes(runtime: Runtime, hub: RealtimeHub, hooks: { onShu
 
   router.post('/sessions', limitByIp(limitSessionsPerIp, TOO_MANY), async (_req, res) => {
     const session = await createWebSession(db);
-    const contact = (await db.contact.findUnique({ where: { id: session.contactId } }))!;
+    const contact = (await findWebSession(db, session.token))!;
     await enqueue(contact, `${contact.id}:start`, { type: 'start', channelUserId: contact.channelUserId });
     res.status(201).json({ token: session.token });
   });
@@ -166,9 +168,9 @@ export function webChatRoutes(runtime: Runtime, hub: RealtimeHub, hooks: { onShu
     const now = new Date();
     await db.$transaction(async (tx) => {
       // The same lock as the inbound pipeline: no message of this person is mid-processing.
-      await tx.$queryRaw`SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended(${webSourceKey(contact.channelUserId)}, 0))) AS locked`;
+      await tx.$queryRaw`SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended(${webSourceKey(contact.channelUserIdHash)}, 0))) AS locked`;
       await deleteContactData(tx, contact.id, now);
-      await tx.inboundEvent.updateMany({ where: { sourceKey: webSourceKey(contact.channelUserId) }, data: { payload: { deleted: true }, processedAt: now } });
+      await tx.inboundEvent.updateMany({ where: { sourceKey: webSourceKey(contact.channelUserIdHash) }, data: { payload: { deleted: true }, processedAt: now } });
       await tx.contact.update({ where: { id: contact.id }, data: { webTokenHash: null } });
     });
     await publisher.publish({ kind: 'contact', contactId: contact.id }, { type: 'conversation-deleted', conversationId: '' });

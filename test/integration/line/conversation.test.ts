@@ -1,6 +1,7 @@
 // Every LINE event type end to end: signed webhook → stored → worker → core → fake LINE API.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePostbackData } from '../../../src/channels/line/adapter.js';
+import { dataCryptoOf } from '../../../src/db/client.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { waitFor } from '../../support/services.js';
 import { fakeLineUserId, lineEvent, lineEvents, postLineWebhook, startFakeLineApi, type FakeLineApi } from '../../fakes/fake-line-api.js';
@@ -24,6 +25,8 @@ describe('LINE conversation events', () => {
   });
 
   const db = () => app.runtime.db;
+  /** LINE user ids are stored encrypted: look-ups go through their keyed hash. */
+  const hash = (userId: string) => dataCryptoOf(db()).lookupHash(userId);
 
   async function send(...events: object[]) {
     const response = await postLineWebhook(app.url, SECRET, { events });
@@ -44,14 +47,14 @@ describe('LINE conversation events', () => {
 
   async function botTexts(userId: string) {
     const messages = await db().message.findMany({
-      where: { author: 'BOT', conversation: { contact: { channel: 'LINE', channelUserId: userId } } },
+      where: { author: 'BOT', conversation: { contact: { channel: 'LINE', channelUserIdHash: hash(userId) } } },
       orderBy: { createdAt: 'asc' },
     });
     return messages.map((m) => m.text ?? '');
   }
 
   async function assertNothingSentTo(userId: string) {
-    expect(await db().outboundDelivery.count({ where: { recipient: userId } })).toBe(0);
+    expect(await db().outboundDelivery.count({ where: { recipientHash: hash(userId) } })).toBe(0);
     expect(fake.calls.filter((c) => c.path.startsWith('/v2/bot/message/') && JSON.stringify(c.body ?? {}).includes(userId))).toHaveLength(0);
   }
 
@@ -66,7 +69,7 @@ describe('LINE conversation events', () => {
     const said = await botTexts(userId);
     const shown = messages.map((m) => m.text ?? m.altText ?? '').join('\n');
     for (const text of said.slice(0, 5)) expect(shown).toContain(text.slice(0, 50));
-    const contact = await db().contact.findUniqueOrThrow({ where: { channel_channelUserId: { channel: 'LINE', channelUserId: userId } } });
+    const contact = await db().contact.findUniqueOrThrow({ where: { channel_channelUserIdHash: { channel: 'LINE', channelUserIdHash: hash(userId) } } });
     expect(contact.blockedAt).toBeNull();
     // The loading animation was started before processing (best effort).
     expect(fake.callsTo('/v2/bot/chat/loading/start').some((c) => c.body.chatId === userId)).toBe(true);
@@ -80,7 +83,7 @@ describe('LINE conversation events', () => {
     const unfollow = lineEvents.unfollow(userId);
     await send(unfollow);
     await processed(unfollow);
-    const contact = await db().contact.findUniqueOrThrow({ where: { channel_channelUserId: { channel: 'LINE', channelUserId: userId } } });
+    const contact = await db().contact.findUniqueOrThrow({ where: { channel_channelUserIdHash: { channel: 'LINE', channelUserIdHash: hash(userId) } } });
     expect(contact.blockedAt).not.toBeNull();
     expect(fake.calls.filter((c) => c.body?.to === userId)).toHaveLength(0);
 
@@ -106,7 +109,7 @@ describe('LINE conversation events', () => {
     await send(postback);
     const messages = await replyTo(postback);
     expect(messages.length).toBeGreaterThanOrEqual(1);
-    const stored = await db().message.findFirstOrThrow({ where: { kind: 'choice', conversation: { contact: { channelUserId: userId } } } });
+    const stored = await db().message.findFirstOrThrow({ where: { kind: 'choice', conversation: { contact: { channelUserIdHash: hash(userId) } } } });
     expect(stored).toMatchObject({ text: '緊急の電話番号', payload: { data: 'cmd:hotlines' } });
     // Quick replies, when present, are valid postbacks (the fake rejects anything LINE would).
     for (const m of messages) for (const item of m.quickReply?.items ?? []) expect(item.action.displayText).toBe(item.action.label.endsWith('…') ? expect.any(String) : item.action.label);
@@ -136,13 +139,13 @@ describe('LINE conversation events', () => {
     await replyTo(text);
     const messageId = (text as any).message.id as string;
     const unsend = lineEvents.unsend(userId, messageId);
-    const deliveriesBefore = await db().outboundDelivery.count({ where: { recipient: userId } });
+    const deliveriesBefore = await db().outboundDelivery.count({ where: { recipientHash: hash(userId) } });
     await send(unsend);
     await processed(unsend);
     const stored = await db().message.findFirstOrThrow({ where: { channelMessageId: messageId } });
     expect(stored.hiddenAt).not.toBeNull();
     expect(stored.text).toBeNull();
-    expect(await db().outboundDelivery.count({ where: { recipient: userId } })).toBe(deliveriesBefore);
+    expect(await db().outboundDelivery.count({ where: { recipientHash: hash(userId) } })).toBe(deliveriesBefore);
   });
 
   it('group and room messages: a gentle one-to-one notice, no consultation stored', async () => {
@@ -156,7 +159,7 @@ describe('LINE conversation events', () => {
       expect(messages[0]!.text).toContain('1対1');
       expect(messages[0]!.text).toContain('one-to-one');
     }
-    expect(await db().contact.count({ where: { channelUserId: userId } })).toBe(0);
+    expect(await db().contact.count({ where: { channelUserIdHash: hash(userId) } })).toBe(0);
     expect(fake.callsTo('/v2/bot/chat/loading/start').some((c) => c.body.chatId === userId)).toBe(false);
   });
 

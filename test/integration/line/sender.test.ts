@@ -17,6 +17,7 @@ function delivery(overrides: Partial<OutboundDelivery> = {}): OutboundDelivery {
     conversationId: null,
     channel: 'LINE',
     recipient: fakeLineUserId(),
+    recipientHash: null,
     payload: { messages: [{ type: 'text', text: 'こんにちは' }] },
     replyToken: null,
     replyTokenExpiresAt: null,

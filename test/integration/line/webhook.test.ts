@@ -5,6 +5,7 @@ import { createTestDatabase } from '../../support/databases.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { startPrivateRedis, startTcpProxy, waitFor } from '../../support/services.js';
 import { fakeLineUserId, fakeWebhookEventId, lineEvent, lineEvents, postLineWebhook, signLineBody, startFakeLineApi, type FakeLineApi } from '../../fakes/fake-line-api.js';
+import { lookupHash } from '../../support/encrypted.js';
 
 const SECRET = 'webhook-test-channel-secret';
 const TOKEN = 'webhook-test-access-token';
@@ -57,7 +58,7 @@ describe('POST /webhooks/line', () => {
     const raw = `{"destination":"Ubot","events":[${JSON.stringify(lineEvents.text(userId, 'x')).replace('"text":"x"', '"text":"\\uD83E\\uDD28 \\u3042"')}]}`;
     const response = await post(raw);
     expect(response.status).toBe(200);
-    const stored = await app.runtime.db.inboundEvent.findFirstOrThrow({ where: { sourceKey: `line:${userId}` } });
+    const stored = await app.runtime.db.inboundEvent.findFirstOrThrow({ where: { sourceKey: `line:${lookupHash(app.runtime.db, userId)}` } });
     expect((stored.payload as any).event.message.text).toBe('🤨 あ');
   });
 
@@ -90,8 +91,8 @@ describe('POST /webhooks/line', () => {
     const rows = await app.runtime.db.inboundEvent.findMany({ where: { externalId: { in: [text.webhookEventId, unknown.webhookEventId, group.webhookEventId] } } });
     expect(rows).toHaveLength(3);
     const byId = new Map(rows.map((r) => [r.externalId, r]));
-    expect(byId.get(text.webhookEventId)).toMatchObject({ channel: 'LINE', sourceKey: `line:${userId}`, occurredAt: new Date('2026-01-05T00:00:00Z'), processedAt: null });
-    expect(byId.get(group.webhookEventId)!.sourceKey).toBe('line:Cgroupabc');
+    expect(byId.get(text.webhookEventId)).toMatchObject({ channel: 'LINE', sourceKey: `line:${lookupHash(app.runtime.db, userId)}`, occurredAt: new Date('2026-01-05T00:00:00Z'), processedAt: null });
+    expect(byId.get(group.webhookEventId)!.sourceKey).toBe(`line:${lookupHash(app.runtime.db, 'Cgroupabc')}`);
     const payload = byId.get(text.webhookEventId)!.payload as any;
     expect(payload.destination).toBe('Udeadbeefdeadbeefdeadbeefdeadbeef');
     expect(Date.parse(payload.receivedAt)).toBeGreaterThanOrEqual(started - 1000);

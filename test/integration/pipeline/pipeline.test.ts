@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webSourceKey } from '../../../src/channels/web/adapter.js';
 import { storeInboundEvents } from '../../../src/pipeline/inbox.js';
 import { signalInactiveIntakes, sweep } from '../../../src/pipeline/sweeper.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
@@ -72,9 +73,9 @@ describe('the inbound pipeline', () => {
       {
         channel: 'WEB',
         externalId: `${contact.id}:orphan-1`,
-        sourceKey: `web:${contact.channelUserId}`,
+        sourceKey: webSourceKey(contact.channelUserIdHash!),
         occurredAt: new Date(),
-        payload: { type: 'text', channelUserId: contact.channelUserId, clientMessageId: 'orphan-1', text: 'Redisが止まっていた時のメッセージ' },
+        payload: { type: 'text', channelUserId: contact.channelUserId!, clientMessageId: 'orphan-1', text: 'Redisが止まっていた時のメッセージ' },
       },
     ]);
     await db().$executeRaw`UPDATE "InboundEvent" SET "receivedAt" = now() - interval '1 minute' WHERE "externalId" = ${`${contact.id}:orphan-1`}`;

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeLineUserId, lineEvents, postLineWebhook, startFakeLineApi, type FakeLineApi } from '../../fakes/fake-line-api.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
+import { lookupHash } from '../../support/encrypted.js';
 import { waitFor } from '../../support/services.js';
 import { createStaff, StaffClient, TALK_TO_A_PERSON } from '../../support/staff.js';
 
@@ -33,7 +34,7 @@ describe('staff reply on a LINE case', () => {
     }
     let caseId = '';
     await waitFor(async () => {
-      const kase = await db.case.findFirst({ where: { channel: 'LINE', status: 'QUEUED', conversation: { contact: { channelUserId: userId } } } });
+      const kase = await db.case.findFirst({ where: { channel: 'LINE', status: 'QUEUED', conversation: { contact: { channelUserIdHash: lookupHash(db, userId) } } } });
       caseId = kase?.id ?? '';
       return !!kase;
     });
@@ -51,7 +52,9 @@ describe('staff reply on a LINE case', () => {
 
     const [push] = await fake.waitForCalls((c) => c.path === '/v2/bot/message/push' && c.body?.to === userId && c.status === 200);
     expect(push!.body.messages).toEqual([expect.objectContaining({ type: 'text', text })]);
-    const delivery = await app.runtime.db.outboundDelivery.findFirstOrThrow({ where: { recipient: userId, replyToken: null, payload: { path: ['messages', '0', 'text'], equals: text } } });
+    const deliveries = await app.runtime.db.outboundDelivery.findMany({ where: { recipientHash: lookupHash(app.runtime.db, userId), replyToken: null } });
+    const delivery = deliveries.find((d) => (d.payload as { messages: { text?: string }[] }).messages[0]?.text === text)!;
+    expect(delivery).toBeDefined();
     expect(push!.headers['x-line-retry-key']).toBe(delivery.retryKey);
     await waitFor(async () => (await app.runtime.db.outboundDelivery.findUniqueOrThrow({ where: { id: delivery.id } })).status === 'SENT');
     const message = await app.runtime.db.message.findUniqueOrThrow({ where: { id: sent.body.message.id } });
@@ -64,10 +67,10 @@ describe('staff reply on a LINE case', () => {
     expect((await counselor.post(`/cases/${caseId}/claim`)).status).toBe(200);
     const unfollow = lineEvents.unfollow(userId);
     expect((await postLineWebhook(app.url, SECRET, { events: [unfollow] })).status).toBe(200);
-    await waitFor(async () => (await app.runtime.db.contact.findFirstOrThrow({ where: { channelUserId: userId } })).blockedAt !== null);
+    await waitFor(async () => (await app.runtime.db.contact.findFirstOrThrow({ where: { channelUserIdHash: lookupHash(app.runtime.db, userId) } })).blockedAt !== null);
     const sent = await counselor.post(`/cases/${caseId}/messages`, { text: '届かない返信' });
     expect(sent.status).toBe(201);
     expect(sent.body.deliverable).toBe(false);
-    expect(await app.runtime.db.outboundDelivery.count({ where: { recipient: userId, replyToken: null } })).toBe(0);
+    expect(await app.runtime.db.outboundDelivery.count({ where: { recipientHash: lookupHash(app.runtime.db, userId), replyToken: null } })).toBe(0);
   });
 });

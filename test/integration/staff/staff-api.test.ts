@@ -3,8 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseStatus, Channel, ConsulterType, Db, Urgency } from '../../../src/db/client.js';
 import { casesResponse, claimResponse, replyResponse } from '../../../src/staff/contract.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
+import { countMessagesWithText, messagesWithText } from '../../support/encrypted.js';
 import { waitFor } from '../../support/services.js';
 import { createStaff, grantHandoverConsent, queuedWebCase, StaffClient, type TestStaff } from '../../support/staff.js';
+import { loadDeskHours } from '../../../src/desk/load.js';
 
 /** A case straight in the database (for queue order and visibility, no conversation needed). */
 async function insertCase(
@@ -278,11 +280,17 @@ describe('staff API', () => {
           expect(kase.waitingSince).toBeNull();
           expect(await db.outboundDelivery.count({ where: { conversationId: kase.conversationId } })).toBe(0);
 
-          // The person writes again: waiting for a human again, and the bot stays quiet.
+          // The person writes again: waiting for a human again, and the bot stays quiet — except,
+          // outside desk hours, one note saying when the counsellor will reply.
           await chat.send({ text: 'ありがとうございます' });
           await waitFor(async () => (await db.case.findUniqueOrThrow({ where: { id: caseId } })).waitingSince !== null);
+          await waitFor(async () => (await db.inboundEvent.count({ where: { processedAt: null } })) === 0);
           const after = await chat.messages();
-          expect(after.at(-1)).toMatchObject({ author: 'user', text: 'ありがとうございます' });
+          const lastUser = after.findLastIndex((m) => m.author === 'user');
+          expect(after[lastUser]).toMatchObject({ author: 'user', text: 'ありがとうございます' });
+          const botAfter = after.slice(lastUser + 1);
+          if (loadDeskHours().isOpen(new Date())) expect(botAfter).toEqual([]);
+          else expect(botAfter.map((m) => m.text).join('')).toContain('受付時間外');
 
           // Empty and too-long replies are refused.
           expect((await asCounselor.post(`/cases/${caseId}/messages`, { text: '   ' })).status).toBe(400);
@@ -300,7 +308,8 @@ describe('staff API', () => {
     it('shows the conversation without unsent messages, with intake answers, notes, consents and history', async () => {
       const { caseId } = await queuedWebCase(app.url, db, '消すかもしれないメッセージ');
       const kase = await db.case.findUniqueOrThrow({ where: { id: caseId } });
-      await db.message.updateMany({ where: { conversationId: kase.conversationId, text: '消すかもしれないメッセージ' }, data: { hiddenAt: new Date() } });
+      const unsent = await messagesWithText(db, '消すかもしれないメッセージ', { conversationId: kase.conversationId });
+      await db.message.updateMany({ where: { id: { in: unsent.map((m) => m.id) } }, data: { hiddenAt: new Date() } });
       await db.intakeAnswer.create({ data: { caseId, flowId: 'family', stepId: 'relation', key: 'relation', value: 'parent', freeText: null } });
       expect((await asCounselor.post(`/cases/${caseId}/claim`)).status).toBe(200);
       expect((await asCounselor.post(`/cases/${caseId}/notes`, { text: '母親からの相談。<script>alert(1)</script>' })).status).toBe(201);
@@ -436,11 +445,11 @@ describe('staff API', () => {
 
       // The person agrees in the chat; the counsellor records it, citing the message.
       await chat.send({ text: 'はい、センターに伝えてください' });
-      await waitFor(async () => (await db.message.count({ where: { conversationId: kase.conversationId, text: 'はい、センターに伝えてください' } })) === 1);
-      const agreed = await db.message.findFirstOrThrow({ where: { conversationId: kase.conversationId, text: 'はい、センターに伝えてください' } });
+      await waitFor(async () => (await countMessagesWithText(db, 'はい、センターに伝えてください', { conversationId: kase.conversationId })) === 1);
+      const [agreed] = await messagesWithText(db, 'はい、センターに伝えてください', { conversationId: kase.conversationId });
       const botMessage = await db.message.findFirstOrThrow({ where: { conversationId: kase.conversationId, author: 'BOT' } });
       expect((await asCounselor.post(`/cases/${caseId}/consents`, { granted: true, messageId: botMessage.id })).status).toBe(422);
-      expect((await asCounselor.post(`/cases/${caseId}/consents`, { granted: true, messageId: agreed.id })).status).toBe(201);
+      expect((await asCounselor.post(`/cases/${caseId}/consents`, { granted: true, messageId: agreed!.id })).status).toBe(201);
 
       const created = await asCounselor.post(`/cases/${caseId}/handovers`, handover);
       expect(created.status).toBe(201);

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webSourceKey } from '../../../src/channels/web/adapter.js';
 import { createDb, type Db } from '../../../src/db/client.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
+import { messagesWithText } from '../../support/encrypted.js';
 import { waitFor } from '../../support/services.js';
 import { WebChatClient } from '../../support/web-client.js';
+import { WEB_MESSAGES_PER_MINUTE } from '../../../src/channels/web/routes.js';
 
 describe('web chat API', () => {
   let app: TestApp;
@@ -93,12 +96,12 @@ describe('web chat API', () => {
     const client = await WebChatClient.start(app.url);
     const statuses: number[] = [];
     let retryAfter: string | null = null;
-    for (let i = 0; i < 25; i++) {
+    for (let i = 0; i < WEB_MESSAGES_PER_MINUTE + 5; i++) {
       const result = await client.send({ text: `連投 ${i}` });
       statuses.push(result.status);
       if (result.status === 429) retryAfter = result.headers.get('retry-after');
     }
-    expect(statuses.filter((s) => s === 202)).toHaveLength(20);
+    expect(statuses.filter((s) => s === 202)).toHaveLength(WEB_MESSAGES_PER_MINUTE);
     expect(statuses.at(-1)).toBe(429);
     expect(Number(retryAfter)).toBeGreaterThan(0);
   });
@@ -107,11 +110,12 @@ describe('web chat API', () => {
     const client = await WebChatClient.start(app.url);
     await client.send({ text: '消してほしい内容です' });
     await waitFor(async () => (await client.messages()).some((m) => m.author === 'user'));
-    const contact = await db.contact.findFirstOrThrow({ where: { conversations: { some: { messages: { some: { text: '消してほしい内容です' } } } } } });
+    const [written] = await messagesWithText(db, '消してほしい内容です', { author: 'USER' });
+    const contact = await db.contact.findFirstOrThrow({ where: { conversations: { some: { id: written!.conversationId } } } });
     const response = await fetch(`${app.url}/api/chat/conversation`, { method: 'DELETE', headers: client.headers() });
     expect(response.status).toBe(204);
     expect(await db.message.count({ where: { conversation: { contactId: contact.id } } })).toBe(0);
-    const raw = await db.inboundEvent.findMany({ where: { sourceKey: `web:${contact.channelUserId}` } });
+    const raw = await db.inboundEvent.findMany({ where: { sourceKey: webSourceKey(contact.channelUserIdHash!) } });
     expect(JSON.stringify(raw.map((e) => e.payload))).not.toContain('消してほしい');
     expect((await fetch(`${app.url}/api/chat/messages`, { headers: client.headers() })).status).toBe(401);
     const audit = await db.auditEvent.findMany({ where: { action: 'user.data_deleted' } });

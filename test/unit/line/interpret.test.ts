@@ -107,10 +107,11 @@ describe('LINE interpret()', () => {
     expect(interpret(lineEvents.groupText('C1', USER, 'hi', { mode: 'standby' })).kind).toBe('ignore');
   });
 
-  it('source keys: per user, per group or room', () => {
-    expect(lineSourceKey({ source: { type: 'user', userId: USER } })).toBe(`line:${USER}`);
-    expect(lineSourceKey({ source: { type: 'group', groupId: 'C1', userId: USER } })).toBe('line:C1');
-    expect(lineSourceKey({ source: { type: 'room', roomId: 'R1' } })).toBe('line:R1');
-    expect(lineSourceKey({})).toBe('line:channel');
+  it('source keys: per user, per group or room, by the keyed hash of the id', () => {
+    const hash = (id: string) => `h(${id})`;
+    expect(lineSourceKey({ source: { type: 'user', userId: USER } }, hash)).toBe(`line:h(${USER})`);
+    expect(lineSourceKey({ source: { type: 'group', groupId: 'C1', userId: USER } }, hash)).toBe('line:h(C1)');
+    expect(lineSourceKey({ source: { type: 'room', roomId: 'R1' } }, hash)).toBe('line:h(R1)');
+    expect(lineSourceKey({}, hash)).toBe('line:h(channel)');
   });
 });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../src/config.js';
+import { ConfigError, DEV_DATA_ENCRYPTION_KEYS, DEV_LOOKUP_HASH_KEY, loadConfig } from '../../../src/config.js';
+
+const KEY_A = Buffer.alloc(32, 1).toString('base64');
+const KEY_B = Buffer.alloc(32, 2).toString('base64url');
+const LOOKUP = Buffer.alloc(48, 3).toString('base64');
 
 function problemsOf(env: Record<string, string>) {
   try {
@@ -35,7 +39,19 @@ describe('configuration', () => {
       LINE_API_BASE_URL: 'http://127.0.0.1:9999',
       PUBLIC_BASE_URL: 'https://yorisoi.example.jp/',
       SESSION_SECRET: 'x'.repeat(40),
+      DATA_ENCRYPTION_KEYS: `k2:${KEY_A}, k1:${KEY_B}`,
+      LOOKUP_HASH_KEY: LOOKUP,
+      RETENTION_DAYS: '1826',
     });
+    expect(config.dataEncryption).toEqual({
+      keys: [
+        { id: 'k2', key: Buffer.alloc(32, 1) },
+        { id: 'k1', key: Buffer.alloc(32, 2) },
+      ],
+      lookupKey: Buffer.alloc(48, 3),
+      development: false,
+    });
+    expect(config.retentionDays).toBe(1826);
     expect(config).toMatchObject({
       isProduction: true,
       port: 8080,
@@ -63,7 +79,35 @@ describe('configuration', () => {
 
   it('requires secrets and a database in production, reported together with parse errors', () => {
     const problems = problemsOf({ NODE_ENV: 'production', PORT: '-1' });
-    expect(problems.map((p) => p.variable).sort()).toEqual(['DATABASE_URL', 'PORT', 'PUBLIC_BASE_URL', 'SESSION_SECRET']);
+    expect(problems.map((p) => p.variable).sort()).toEqual(['DATABASE_URL', 'DATA_ENCRYPTION_KEYS', 'LOOKUP_HASH_KEY', 'PORT', 'PUBLIC_BASE_URL', 'SESSION_SECRET']);
+  });
+
+  it('uses fixed, public development keys outside production, and refuses them in production', () => {
+    const dev = loadConfig({});
+    expect(dev.dataEncryption.development).toBe(true);
+    expect(dev.dataEncryption.keys.map((k) => k.id)).toEqual(['dev']);
+    expect(dev.retentionDays).toBe(1095);
+    const problems = problemsOf({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgresql://db/y',
+      PUBLIC_BASE_URL: 'https://y.example.jp',
+      SESSION_SECRET: 'x'.repeat(40),
+      DATA_ENCRYPTION_KEYS: `k9:${KEY_A},${DEV_DATA_ENCRYPTION_KEYS}`,
+      LOOKUP_HASH_KEY: DEV_LOOKUP_HASH_KEY,
+    });
+    expect(problems).toEqual([
+      { variable: 'DATA_ENCRYPTION_KEYS', expected: 'a real key: the development key is public' },
+      { variable: 'LOOKUP_HASH_KEY', expected: 'a real key: the development key is public' },
+    ]);
+  });
+
+  it('explains a malformed keyring, a short look-up key and a too-short retention', () => {
+    const problems = problemsOf({ DATA_ENCRYPTION_KEYS: 'k2:c2hvcnQ=', LOOKUP_HASH_KEY: 'c2hvcnQ=', RETENTION_DAYS: '7' });
+    expect(problems.map((p) => p.variable).sort()).toEqual(['DATA_ENCRYPTION_KEYS', 'LOOKUP_HASH_KEY', 'RETENTION_DAYS']);
+    expect(problems.find((p) => p.variable === 'DATA_ENCRYPTION_KEYS')?.expected).toMatch(/<id>:<base64 of 32 random bytes>/);
+    expect(problems.find((p) => p.variable === 'LOOKUP_HASH_KEY')?.expected).toMatch(/at least 32 random bytes/);
+    expect(problems.find((p) => p.variable === 'RETENTION_DAYS')?.expected).toBe('a whole number of days, at least 30');
+    expect(problemsOf({ DATA_ENCRYPTION_KEYS: `k1:${KEY_A},k1:${KEY_A}` })[0]?.expected).toMatch(/appears twice/);
   });
 
   it('rejects a short session secret and a LINE secret without its token in production', () => {
