@@ -137,6 +137,18 @@ const envSchema = z
       .int('a whole number of days, at least 30')
       .min(30, 'a whole number of days, at least 30')
       .default(1095),
+    /** Proxies in front of the app (express `trust proxy`): hop count, `true`, or addresses/CIDRs. */
+    TRUST_PROXY: z
+      .string()
+      .default('loopback')
+      .transform((value): boolean | number | string => (/^\d+$/.test(value) ? Number(value) : value === 'true' ? true : value === 'false' ? false : value)),
+    /** PostgreSQL connections per process (the workers run several jobs at once). */
+    DATABASE_POOL_SIZE: z.coerce
+      .number({ error: 'a whole number from 2 to 200' })
+      .int('a whole number from 2 to 200')
+      .min(2, 'a whole number from 2 to 200')
+      .max(200, 'a whole number from 2 to 200')
+      .default(20),
     SHUTDOWN_TIMEOUT_MS: z.coerce
       .number({ error: 'a positive number of milliseconds' })
       .int('a positive number of milliseconds')
@@ -174,6 +186,8 @@ function finalise(env: z.infer<typeof envSchema>) {
     dataDir: env.DATA_DIR,
     workerInProcess: env.WORKER_IN_PROCESS ?? env.NODE_ENV !== 'production',
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    trustProxy: env.TRUST_PROXY,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
     dataEncryption: {
       keys: env.DATA_ENCRYPTION_KEYS ?? dataKeyring.parse(DEV_DATA_ENCRYPTION_KEYS),
       lookupKey: env.LOOKUP_HASH_KEY ?? lookupHashKey.parse(DEV_LOOKUP_HASH_KEY),

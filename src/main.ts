@@ -59,6 +59,7 @@ export async function startYorisoi(config: ResolvedConfig, logger: Logger, optio
       readiness: runtime.readiness,
       isShuttingDown: () => shuttingDown,
       embedOrigins: config.embedAllowedOrigins,
+      trustProxy: config.trustProxy,
       rawBodyRoutes: channels.flatMap((c) => c.rawBodyRoutes ?? []),
       routes: [...createStaffRoutes(runtime, { hub: hub!, channels, onShutdown: (hook) => shutdownHooks.push(hook) }), ...channels.flatMap((c) => c.routes ?? [])],
     });

@@ -22,7 +22,7 @@ export interface Runtime {
 }
 
 export function createRuntime(config: ResolvedConfig, logger: Logger): Runtime {
-  const db = createDb(config.databaseUrl, { encryption: config.dataEncryption });
+  const db = createDb(config.databaseUrl, { encryption: config.dataEncryption, poolSize: config.databasePoolSize });
   if (config.dataEncryption.development && config.env === 'development') {
     logger.warn('data is encrypted with the public development key (set DATA_ENCRYPTION_KEYS and LOOKUP_HASH_KEY for real data)');
   }

@@ -39,29 +39,30 @@ export async function claimCase(deps: CaseDeps, actor: Actor, caseId: string) {
     }
     throw new CaseError('not_claimable', kase.status === 'CLOSED' ? 'この相談は終了しています。' : 'この相談はまだ自動の聞き取り中です。');
   }
-  await announceStaffJoined(deps, claimed.conversation.contact, caseId, now);
+  await announceToConversation(deps, 'staffJoined', claimed.conversation.contact, caseId, now);
   await publishAll(deps, [[{ kind: 'staff' }, { type: 'case', caseId, change: 'claimed' }]]);
   return claimed;
 }
 
 /**
- * Tells the conversation core that a person is now here, through the person's own event queue:
- * the bot steps back exactly between the messages the person sent before and after.
+ * Tells the conversation core that a counsellor joined or left, through the person's own event
+ * queue: the bot steps back (or in again) exactly between the messages sent before and after.
  */
-async function announceStaffJoined(
+async function announceToConversation(
   deps: CaseDeps,
+  system: 'staffJoined' | 'staffLeft',
   contact: { channel: 'LINE' | 'WEB'; channelUserId: string | null; channelUserIdHash: string | null },
   caseId: string,
   now: Date,
 ) {
   // A contact whose channel id was removed (retention) cannot be written to any more.
   if (!contact.channelUserId || !contact.channelUserIdHash) return;
-  const payload: SystemEvent = { system: 'staffJoined', channelUserId: contact.channelUserId };
+  const payload: SystemEvent = { system, channelUserId: contact.channelUserId };
   try {
     const stored = await storeInboundEvents(deps.db, [
       {
         channel: contact.channel,
-        externalId: `staff-joined:${caseId}:${now.getTime()}`,
+        externalId: `${system === 'staffJoined' ? 'staff-joined' : 'staff-left'}:${caseId}:${now.getTime()}`,
         sourceKey: sourceKeyFor(contact.channel, contact.channelUserIdHash),
         occurredAt: now,
         payload,
@@ -70,15 +71,18 @@ async function announceStaffJoined(
     await requestProcessing(deps.queues, stored, deps.logger);
   } catch (error) {
     // The claim stands; the bot keeps asking its questions until the next claim or reply.
-    deps.logger.warn({ caseId, err: { message: (error as Error).message } }, 'could not store the staff-joined event');
+    deps.logger.warn({ caseId, system, err: { name: (error as Error).name } }, 'could not store the conversation event');
   }
 }
 
 /** Gives a case back to the queue. */
 export async function releaseCase(deps: CaseDeps, actor: Actor, caseId: string, reason: string | null) {
   const now = deps.now();
-  const reminder = await deps.db.$transaction(async (tx) => {
-    const kase = await tx.case.findUnique({ where: { id: caseId } });
+  const { reminder, contact } = await deps.db.$transaction(async (tx) => {
+    const kase = await tx.case.findUnique({
+      where: { id: caseId },
+      include: { conversation: { include: { contact: { select: { channel: true, channelUserId: true, channelUserIdHash: true } } } } },
+    });
     if (!kase || !canWorkCase(actor, kase)) throw caseNotFound();
     if (!kase.assigneeId) throw new CaseError('conflict', 'この相談は誰も担当していません。');
     const updated = await tx.case.updateMany({
@@ -89,9 +93,12 @@ export async function releaseCase(deps: CaseDeps, actor: Actor, caseId: string, 
     if (updated.count === 0) throw new CaseError('conflict', 'ほかの操作と重なりました。もう一度読み込んでください。');
     await recordAudit(tx, actor, 'case.released', caseId, { from: kase.assigneeId, ...(reason ? { reason } : {}) }, now);
     // Back in the queue: somebody must pick it up again in time.
-    return kase.status === 'ACTIVE' ? reminderRules.caseQueued(tx, deps.reminderPolicy, kase, now) : null;
+    const reminder = kase.status === 'ACTIVE' ? await reminderRules.caseQueued(tx, deps.reminderPolicy, kase, now) : null;
+    return { reminder, contact: kase.conversation.contact };
   });
   await scheduleReminders(deps, [reminder]);
+  // Nobody holds the chat now: the bot acknowledges the person's messages again.
+  await announceToConversation(deps, 'staffLeft', contact, caseId, now);
   await publishAll(deps, [[{ kind: 'staff' }, { type: 'case', caseId, change: 'released' }]]);
 }
 
@@ -123,6 +130,6 @@ export async function transferCase(deps: CaseDeps, actor: Actor, caseId: string,
     await recordAudit(tx, actor, 'case.transferred', caseId, { from: kase.assigneeId, to: target.id, ...(reason ? { reason } : {}) }, now);
     return kase;
   });
-  if (before.assigneeId === null) await announceStaffJoined(deps, before.conversation.contact, caseId, now);
+  if (before.assigneeId === null) await announceToConversation(deps, 'staffJoined', before.conversation.contact, caseId, now);
   await publishAll(deps, [[{ kind: 'staff' }, { type: 'case', caseId, change: 'transferred' }]]);
 }

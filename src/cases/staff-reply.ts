@@ -67,14 +67,15 @@ export async function sendStaffReply(deps: CaseDeps, actor: Actor, caseId: strin
     await tx.conversation.update({ where: { id: conversation.id }, data: { lastOutboundAt: now } });
     await tx.case.update({
       where: { id: caseId },
-      data: {
-        lastStaffMessageAt: now,
-        firstStaffReplyAt: kase.firstStaffReplyAt ?? now,
-        // Answered: nobody is waiting for a human until the person writes again.
-        waitingSince: null,
-      },
+      data: { lastStaffMessageAt: now, firstStaffReplyAt: kase.firstStaffReplyAt ?? now },
     });
-    await reminderRules.cancel(tx, caseId, ['AWAITING_STAFF_REPLY'], now);
+    // Answered — unless the person wrote again meanwhile (their newer message still waits for a
+    // human, and its reminder stays): a conditional update, so a concurrent message is never lost.
+    const answered = await tx.case.updateMany({
+      where: { id: caseId, OR: [{ lastUserMessageAt: null }, { lastUserMessageAt: { lte: now } }] },
+      data: { waitingSince: null },
+    });
+    if (answered.count > 0) await reminderRules.cancel(tx, caseId, ['AWAITING_STAFF_REPLY'], now);
     // Without a channel id (removed by retention) nobody can be reached.
     const deliverable = !contact.blockedAt && contact.channelUserId !== null;
     if (deliverable && contact.channelUserId !== null) {

@@ -30,7 +30,7 @@ export interface PipelineDeps {
   now?: () => Date;
 }
 
-export const systemEventSchema = z.object({ system: z.enum(['staffJoined', 'inactivity', 'checkIn']), channelUserId: z.string() });
+export const systemEventSchema = z.object({ system: z.enum(['staffJoined', 'staffLeft', 'inactivity', 'checkIn']), channelUserId: z.string() });
 export type SystemEvent = z.infer<typeof systemEventSchema>;
 
 /** After this many failed attempts an event is set aside (and audited) so later ones can flow. */
@@ -198,7 +198,7 @@ async function handleConversationEvent(
   });
   // A person writing after their case was closed starts a new consultation; the desk's own
   // events (a check-in, a counsellor joining) belong to the conversation they are about.
-  const deskEvent = event.input.kind === 'staffJoined' || event.input.kind === 'inactivity' || event.input.kind === 'checkIn';
+  const deskEvent = ['staffJoined', 'staffLeft', 'inactivity', 'checkIn'].includes(event.input.kind);
   if (!conversation || (conversation.case?.status === 'CLOSED' && !deskEvent)) {
     conversation = {
       ...(await tx.conversation.create({ data: { contactId: contact.id } })),

@@ -352,6 +352,8 @@ describe('staff API', () => {
       expect((await asColleague.post(`/cases/${caseId}/release`, { reason: '担当替え' })).status).toBe(204);
       kase = await db.case.findUniqueOrThrow({ where: { id: caseId } });
       expect(kase).toMatchObject({ assigneeId: null, status: 'QUEUED' });
+      // Nobody holds the chat any more: the bot answers the person again.
+      await waitFor(async () => (await db.conversation.findUniqueOrThrow({ where: { id: kase.conversationId } })).phase === 'handedOff');
 
       expect((await asSupervisor.post(`/cases/${caseId}/status`, { status: 'CLOSED', reason: '重複した相談' })).status).toBe(204);
       kase = await db.case.findUniqueOrThrow({ where: { id: caseId } });
