@@ -366,7 +366,17 @@ async function startApp({ csrfToken, staff }) {
   setUpNotifications();
   await loadReference();
   selectTab(first?.dataset.tab ?? 'queue');
+  openCaseFromLink();
 }
+
+/** Notification links (webhook, e-mail) point at /staff/#case=<id>: open that case. */
+function openCaseFromLink() {
+  const id = /^#case=([0-9a-f-]{36})$/.exec(location.hash)?.[1];
+  if (!id || !NOTIFY_ROLES.includes(state.me?.role)) return;
+  selectTab('queue');
+  void loadCase(id);
+}
+window.addEventListener('hashchange', openCaseFromLink);
 
 async function loadReference() {
   const role = state.me.role;

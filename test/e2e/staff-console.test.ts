@@ -139,4 +139,26 @@ describe('staff console (Chromium)', () => {
     chat.close();
     expect(problems).toEqual([]);
   }, 120_000);
+
+  it('announces an emergency in the notifications panel, whose link opens the case', async () => {
+    await page.goto(`${app.url}/staff`);
+    if (await page.locator('#logout-button').isVisible()) await page.click('#logout-button');
+    await logIn(counselor);
+    const { chat, caseId } = await queuedWebCase(app.url, db, '今日はありがとうございました');
+    await chat.send({ text: 'もう死にたい。今夜で終わりにする' });
+    await page.locator('#notifications-button.has-unread').waitFor({ timeout: 15_000 });
+    await page.click('#notifications-button');
+    const alert = page.locator('#notifications-list li.EMERGENCY').first();
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('緊急');
+    expect(await alert.textContent()).not.toContain('死にたい'); // titles never carry what the person wrote
+
+    // The link a webhook or e-mail carries opens the case directly.
+    await page.goto(`${app.url}/staff/#case=${caseId}`);
+    await page.locator('#app-view').waitFor({ state: 'visible' });
+    await page.locator('#case-view').waitFor({ state: 'visible', timeout: 15_000 });
+    await page.locator('#case-title').waitFor();
+    chat.close();
+    expect(problems).toEqual([]);
+  }, 60_000);
 });
