@@ -66,12 +66,17 @@ export type Queues = { [Q in QueueName]: Queue<JobPayload<Q>> } & {
 };
 
 export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
-  const make = <Q extends QueueName>(name: Q) =>
-    new Queue<JobPayload<Q>>(name, {
+  const make = <Q extends QueueName>(name: Q) => {
+    const queue = new Queue<JobPayload<Q>>(name, {
       connection,
       prefix,
       defaultJobOptions: queueDefinitions[name].options,
     });
+    // Connection errors surface on the calls that fail (and readiness reports them); an 'error'
+    // event with no listener would otherwise crash the process while Redis restarts.
+    queue.on('error', () => {});
+    return queue;
+  };
   const queues = {
     inbound: make('inbound'),
     delivery: make('delivery'),

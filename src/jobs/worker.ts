@@ -1,4 +1,5 @@
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { describeError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { queueDefinitions, type JobPayload, type QueueName, type Queues } from './queues.js';
 
@@ -35,9 +36,9 @@ export async function startWorkers(options: {
       { connection, prefix, concurrency: name === 'maintenance' || name === 'retention' ? 1 : (options.concurrency ?? 8) },
     );
     worker.on('failed', (job, error) => {
-      logger.warn({ queue: name, jobId: job?.id, attempts: job?.attemptsMade, err: { message: error.message, name: error.name } }, 'job failed');
+      logger.warn({ queue: name, jobId: job?.id, attempts: job?.attemptsMade, err: describeError(error) }, 'job failed');
     });
-    worker.on('error', (error) => logger.error({ queue: name, err: { message: error.message } }, 'worker error'));
+    worker.on('error', (error) => logger.error({ queue: name, err: describeError(error) }, 'worker error'));
     return worker;
   });
 

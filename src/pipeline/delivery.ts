@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.js';
 import type { Channel, OutboundDelivery } from '../db/client.js';
+import { describeError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 
 /** Thrown by a sender for a failure that retrying cannot fix (blocked user, invalid token, quota). */
@@ -61,7 +62,8 @@ export async function deliver(
       await auditFailure(deps, delivery, error.code);
       return;
     }
-    const lastError = (error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error').slice(0, 500);
+    const { name, code } = describeError(error);
+    const lastError = code ? `${name} (${code})` : name;
     if (delivery.attempts + 1 >= MAX_DELIVERY_ATTEMPTS) {
       // Out of retries: give up visibly (staff see it) so later messages to this person can flow.
       await deps.db.outboundDelivery.update({ where: { id: delivery.id }, data: { status: 'FAILED', lastError } });

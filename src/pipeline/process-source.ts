@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeError, isTransientError } from '../platform/errors.js';
 import { dataCryptoOf, Prisma, type Db } from '../db/client.js';
 import type { Channel } from '../db/client.js';
 import { applyEffects } from '../cases/effects.js';
@@ -95,11 +96,15 @@ function interpretStored(adapter: ChannelAdapter, payload: unknown): Interpreted
 }
 
 async function recordFailure(deps: PipelineDeps, eventId: string, error: unknown) {
-  const message = error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 500) : 'unknown error';
+  const described = describeError(error);
+  const message = described.code ? `${described.name} (${described.code})` : described.name;
+  // A passing outage (PostgreSQL restarting, a full pool) retries without using up the budget
+  // that sets a broken event aside.
+  const counts = !isTransientError(error);
   try {
     const event = await deps.db.inboundEvent.update({
       where: { id: eventId },
-      data: { attempts: { increment: 1 }, lastError: message },
+      data: { ...(counts ? { attempts: { increment: 1 } } : {}), lastError: message },
     });
     if (event.attempts >= MAX_EVENT_ATTEMPTS) {
       deps.logger.error({ eventId, attempts: event.attempts }, 'inbound event set aside after repeated failures');

@@ -1,5 +1,5 @@
 import { dataCryptoOf, type Db } from '../db/client.js';
-import type { Queues } from '../jobs/queues.js';
+import type { JobPayload, Queues } from '../jobs/queues.js';
 import type { Logger } from '../platform/logger.js';
 import { findUnprocessedSources, requestProcessing, sourceKeyFor, storeInboundEvents } from './inbox.js';
 import type { SystemEvent } from './process-source.js';
@@ -9,39 +9,53 @@ import { MAX_EVENT_ATTEMPTS } from './process-source.js';
 export const SWEEP_GRACE_MS = 5_000;
 
 /**
- * Re-enqueues stored work that has no job: events stored while Redis was down, and whatever a
- * Redis restart (which keeps nothing on disk here) forgot. Job ids carry a time bucket so a
- * re-enqueue is never swallowed by a finished job of the same id; the advisory lock and the
- * PENDING status make duplicates harmless.
+ * Re-enqueues stored work that has no live job: events stored while Redis was down, and whatever
+ * a Redis restart (which keeps nothing on disk here) forgot. Work whose job is still waiting,
+ * running or backing off is left alone, so a slow delivery is never sent twice in parallel; a
+ * job that finished or failed without finishing the work is replaced under the same id.
  */
 export async function sweep(deps: { db: Db; queues: Queues; logger: Logger }, now = new Date()): Promise<{ sources: number; deliveries: number }> {
   const olderThan = new Date(now.getTime() - SWEEP_GRACE_MS);
-  const bucket = Math.floor(now.getTime() / SWEEP_GRACE_MS);
-  const sources = await findUnprocessedSources(deps.db, olderThan, MAX_EVENT_ATTEMPTS);
-  for (const source of sources) {
-    await deps.queues.add('inbound', `${source.id}-s${bucket}`, { sourceKey: source.sourceKey });
+  let sources = 0;
+  for (const source of await findUnprocessedSources(deps.db, olderThan, MAX_EVENT_ATTEMPTS)) {
+    if (await ensureJob(deps.queues, 'inbound', source.id, { sourceKey: source.sourceKey })) sources++;
   }
-  const deliveries = await deps.db.outboundDelivery.findMany({
+  let deliveries = 0;
+  const pending = await deps.db.outboundDelivery.findMany({
     where: { status: 'PENDING', createdAt: { lt: olderThan } },
     select: { id: true },
     orderBy: { createdAt: 'asc' },
     take: 500,
   });
-  for (const delivery of deliveries) {
-    await deps.queues.add('delivery', `${delivery.id}-s${bucket}`, { deliveryId: delivery.id });
+  for (const delivery of pending) {
+    if (await ensureJob(deps.queues, 'delivery', delivery.id, { deliveryId: delivery.id })) deliveries++;
   }
-  const notifications = await deps.db.notification.findMany({
+  let notifications = 0;
+  const undelivered = await deps.db.notification.findMany({
     where: { deliveredAt: null, createdAt: { lt: olderThan, gt: new Date(now.getTime() - 24 * 60 * 60_000) } },
     select: { id: true },
     take: 500,
   });
-  for (const notification of notifications) {
-    await deps.queues.add('notify', `${notification.id}-s${bucket}`, { notificationId: notification.id });
+  for (const notification of undelivered) {
+    if (await ensureJob(deps.queues, 'notify', notification.id, { notificationId: notification.id })) notifications++;
   }
-  if (sources.length + deliveries.length + notifications.length > 0) {
-    deps.logger.info({ sources: sources.length, deliveries: deliveries.length, notifications: notifications.length }, 'sweeper re-enqueued stored work');
+  if (sources + deliveries + notifications > 0) {
+    deps.logger.info({ sources, deliveries, notifications }, 'sweeper re-enqueued stored work');
   }
-  return { sources: sources.length, deliveries: deliveries.length };
+  return { sources, deliveries };
+}
+
+const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
+
+/** Adds the job unless one with this id is still live; true when it was (re-)added. */
+async function ensureJob<Q extends 'inbound' | 'delivery' | 'notify'>(queues: Queues, queue: Q, jobId: string, payload: JobPayload<Q>): Promise<boolean> {
+  const existing = await queues[queue].getJob(jobId);
+  if (existing) {
+    if (LIVE_STATES.has(await existing.getState())) return false;
+    await existing.remove().catch(() => {});
+  }
+  await queues.add(queue, jobId, payload);
+  return true;
 }
 
 /** An intake nobody has touched for this long goes to staff with what was collected. */

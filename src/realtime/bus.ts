@@ -1,5 +1,6 @@
 import type { Redis } from '../platform/redis.js';
 import type { Logger } from '../platform/logger.js';
+import { describeError } from '../platform/errors.js';
 
 // Fan-out between app instances through Redis pub/sub: a worker or instance publishes, every
 // instance holding a live connection (web chat page, staff console) receives.
@@ -30,7 +31,7 @@ export class RealtimePublisher {
     try {
       await this.redis.publish(topicChannel(this.prefix, topic), JSON.stringify(event));
     } catch (error) {
-      this.logger.warn({ err: { message: (error as Error).message }, topic: topic.kind }, 'realtime publish failed');
+      this.logger.warn({ err: describeError(error), topic: topic.kind }, 'realtime publish failed');
     }
   }
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '../platform/logger.js';
 import { createRedis, type Redis } from '../platform/redis.js';
 import type { RealtimeEvent } from './bus.js';
+import { describeError } from '../platform/errors.js';
 
 type Listener = (event: RealtimeEvent) => void;
 
@@ -18,7 +19,7 @@ export class RealtimeHub {
     this.subscriber = createRedis(redisUrl);
     this.subscriber.on('error', () => {});
     this.ready = this.subscriber.psubscribe(`${prefix}:rt:*`).catch((error: Error) => {
-      logger.warn({ err: { message: error.message } }, 'realtime subscribe failed');
+      logger.warn({ err: describeError(error) }, 'realtime subscribe failed');
     });
     this.subscriber.on('pmessage', (_pattern: string, channel: string, raw: string) => this.dispatch(channel, raw));
   }

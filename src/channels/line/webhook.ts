@@ -10,6 +10,7 @@ import { requestProcessing, storeInboundEvents, type InboundEventInput, type Sto
 import type { Logger } from '../../platform/logger.js';
 import { lineEventSchema, lineSourceKey, lineUserId, lineWebhookBodySchema, type LineEvent, type StoredLineEvent } from './events.js';
 import type { ShowLoading } from './loading.js';
+import { describeError } from '../../platform/errors.js';
 
 export const LINE_WEBHOOK_PATH = '/webhooks/line';
 export const LINE_WEBHOOK_BODY_LIMIT = '1mb';
@@ -107,7 +108,7 @@ export function lineWebhookRoutes(deps: LineWebhookDeps): Router {
       }
       await enqueue(stored);
     } catch (error) {
-      deps.logger.warn({ err: { message: (error as Error).message } }, 'after-acknowledgement work failed; the sweeper will catch up');
+      deps.logger.warn({ err: describeError(error) }, 'after-acknowledgement work failed; the sweeper will catch up');
     }
   });
   return router;

@@ -103,10 +103,11 @@ export function webChatRoutes(runtime: Runtime, hub: RealtimeHub, hooks: { onShu
         hiddenAt: null,
         ...(after.success && after.data ? { createdAt: { gte: new Date(after.data) } } : {}),
       },
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      // The newest 500, shown oldest first: a long-running conversation opens at its end.
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: 500,
     });
-    res.set('Cache-Control', 'no-store').json({ messages: messages.map(toWebMessage) });
+    res.set('Cache-Control', 'no-store').json({ messages: messages.reverse().map(toWebMessage) });
   });
 
   router.post('/messages', async (req, res) => {
