@@ -1,8 +1,11 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The long fault drills (kill -9 under load, Redis/PostgreSQL outages) run with
+    // `npm run test:faults`; a short one lives in test/integration/faults and runs here.
+    exclude: [...configDefaults.exclude, 'test/faults/**'],
     globalSetup: ['test/support/global-setup.ts'],
     // Each file gets its own database (cloned from a migrated template) and Redis key prefix,
     // so files run in parallel against the one PostgreSQL and Redis.

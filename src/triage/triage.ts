@@ -3,52 +3,77 @@
 // (domain.md §5) — that is the caller's business, not this module's.
 
 import type { TriageResult, Urgency } from '../conversation/types.js';
+import { loadTriageNet, matchNet, type TriageNet } from './net.js';
 import type { NormalisedText } from './normalise.js';
 import { loadTriageRules, type CompiledPattern, type CompiledRule, type TriageRuleSet } from './rules.js';
 
 export interface RuleMatch {
+  /** The signal: a rule id, or the signal of a net category. */
   ruleId: string;
   level: CompiledRule['level'];
-  /** The pattern as written in rules.yaml. */
+  /** The pattern as written in rules.yaml; for the net, `net/<category>: <stem>` as in net.yaml. */
   pattern: string;
   /** The matched stretch of the normalised view, for supervisors tuning the rules. */
   matched: string;
+  /** Which layer fired: a phrase rule (rules.yaml) or the stem net (net.yaml). */
+  layer?: 'rules' | 'net';
 }
+
+/** A rule set with the stem net that runs after it (null: the rules run alone). */
+export type TriageConfig = TriageRuleSet & { net?: TriageNet | null };
 
 export interface Triage {
   (text: string): TriageResult;
-  /** Every rule that fired, with the pattern that fired first. */
+  /**
+   * Every rule that fired, with the pattern that fired first; when no emergency rule fired,
+   * also every category of the stem net that fired (layer 'net'), with the stem.
+   */
   explain(text: string): RuleMatch[];
-  readonly ruleSet: TriageRuleSet;
+  readonly ruleSet: TriageConfig;
 }
 
 const LEVEL_ORDER: Record<Urgency, number> = { normal: 0, high: 1, emergency: 2 };
 
-export function createTriage(ruleSet: TriageRuleSet = defaultRuleSet()): Triage {
+export function createTriage(ruleSet: TriageConfig = defaultRuleSet()): Triage {
   const explain = (text: string): RuleMatch[] => {
     const normalised = ruleSet.normalise(text);
     const matches: RuleMatch[] = [];
     for (const rule of ruleSet.rules) {
       const match = matchRule(rule, normalised);
-      if (match !== null) matches.push(match);
+      if (match !== null) matches.push({ ...match, layer: 'rules' });
     }
-    // Stable sort: emergencies first, then the order of rules.yaml.
+    // The net only adds emergencies: it runs when no emergency rule fired.
+    if (ruleSet.net && !matches.some((m) => m.level === 'emergency')) {
+      for (const hit of matchNet(ruleSet.net, normalised)) {
+        matches.push({
+          ruleId: hit.signal,
+          level: 'emergency',
+          pattern: `net/${hit.categoryId}: ${hit.stem}`,
+          matched: hit.matched,
+          layer: 'net',
+        });
+      }
+    }
+    // Stable sort: emergencies first, then the order of rules.yaml (net hits after rule hits).
     return matches.sort((a, b) => LEVEL_ORDER[b.level] - LEVEL_ORDER[a.level]);
   };
   const triage = (text: string): TriageResult => {
     const matches = explain(text);
     const urgency: Urgency = matches[0]?.level ?? 'normal';
-    return { urgency, signals: matches.map((m) => m.ruleId) };
+    return { urgency, signals: [...new Set(matches.map((m) => m.ruleId))] };
   };
   return Object.assign(triage, { explain, ruleSet });
 }
 
-let cachedRuleSet: TriageRuleSet | null = null;
+let cachedRuleSet: TriageConfig | null = null;
 let cachedTriage: Triage | null = null;
 
-/** The rule set from data/triage/, loaded on first use. */
-export function defaultRuleSet(): TriageRuleSet {
-  cachedRuleSet ??= loadTriageRules();
+/** The rule set and the stem net from data/triage/, loaded on first use. */
+export function defaultRuleSet(): TriageConfig {
+  if (cachedRuleSet === null) {
+    const rules = loadTriageRules();
+    cachedRuleSet = { ...rules, net: loadTriageNet(rules.normalise) };
+  }
   return cachedRuleSet;
 }
 

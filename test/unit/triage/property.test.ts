@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { createTriage, defaultRuleSet } from '../../../src/triage/triage.js';
 
 const triage = createTriage();
-const ruleIds = new Set(defaultRuleSet().rules.map((r) => r.id));
+// Signals are rule ids, or the signals of the stem net (net.yaml), which mostly reuse rule ids.
+const ruleIds = new Set([...defaultRuleSet().rules.map((r) => r.id), ...(defaultRuleSet().net?.signals.keys() ?? [])]);
 
 describe('triage never throws and always answers in the contract', () => {
   it('for any Unicode text up to 10,000 code points', () => {
@@ -64,6 +65,14 @@ describe('triage never throws and always answers in the contract', () => {
       '今まで'.repeat(3_300),
       '死ぬかと思った。'.repeat(1_200),
       '\n'.repeat(10_000),
+      // the stem net: stems, exclusions and contexts repeated
+      '必死'.repeat(5_000),
+      'ドラマで死'.repeat(2_000),
+      '倒れそう'.repeat(2_500),
+      '全部薬'.repeat(3_300),
+      '手首を切'.repeat(2_500),
+      'ニュース殴'.repeat(2_000),
+      'die '.repeat(2_500),
     ];
     for (const text of adversarial) {
       const started = performance.now();
