@@ -188,11 +188,16 @@ function renderServerMessage(view) {
   const local = view.clientMessageId && state.local.get(view.clientMessageId);
   if (local) {
     // The server's copy replaces the optimistic one in place.
+    li.dataset.createdAt = view.createdAt;
     local.replaceWith(li);
     state.local.delete(view.clientMessageId);
     setStatus(li, 'sent');
   } else {
-    els.messages.append(li);
+    // Keep the conversation in the order it happened, whatever order the network delivered it in.
+    li.dataset.createdAt = view.createdAt;
+    const later = [...els.messages.querySelectorAll('li[data-created-at]')].find((el) => el.dataset.createdAt > view.createdAt);
+    if (later) later.before(li);
+    else els.messages.append(li);
     if (view.author === 'user') setStatus(li, 'sent');
   }
   state.rendered.set(view.id, li);

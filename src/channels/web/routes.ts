@@ -141,8 +141,10 @@ export function webChatRoutes(runtime: Runtime, hub: RealtimeHub, hooks: { onShu
     });
     res.write(': connected\n\n');
     const send = (name: string, data: unknown) => res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+    // One event at a time, in publish order: each message is read from the database first.
+    let sending: Promise<void> = Promise.resolve();
     const unsubscribe = hub.onContact(contact.id, (event: RealtimeEvent) => {
-      void (async () => {
+      sending = sending.then(async () => {
         if (event.type === 'message') {
           const message = await db.message.findFirst({
             where: { id: event.messageId, conversation: { contactId: contact.id }, hiddenAt: null },
@@ -153,7 +155,7 @@ export function webChatRoutes(runtime: Runtime, hub: RealtimeHub, hooks: { onShu
         } else if (event.type === 'conversation-deleted') {
           send('deleted', {});
         }
-      })().catch(() => {});
+      }).catch(() => {});
     });
     const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
     liveStreams.add(res);
