@@ -80,6 +80,13 @@ export async function processSource(deps: PipelineDeps, sourceKey: string): Prom
     if (!post) return processed;
     processed++;
     await runPostCommit(deps, post);
+    // Most jobs find one event. Look (one query) before opening another locked transaction
+    // (four) only to find nothing; an event stored after this look has its own job.
+    const more = await deps.db.inboundEvent.findFirst({
+      where: { sourceKey, processedAt: null, attempts: { lt: MAX_EVENT_ATTEMPTS } },
+      select: { id: true },
+    });
+    if (!more) return processed;
   }
 }
 

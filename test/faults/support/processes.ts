@@ -1,6 +1,7 @@
 // Real Yorisoi processes for the benchmarks and the fault tests: `node bin/yorisoi.js start|worker`
 // with their own environment, logs in a file, readiness, signals and memory figures from /proc.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,10 @@ import { Redis } from 'ioredis';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const CLI = fileURLToPath(new URL('../../../bin/yorisoi.js', import.meta.url));
+
+/** Encryption keys for this run (production requires them); every process of one run shares them. */
+const DATA_ENCRYPTION_KEYS = `k1:${randomBytes(32).toString('base64')}`;
+const LOOKUP_HASH_KEY = randomBytes(32).toString('base64');
 
 /** What every spawned Yorisoi process gets: production settings, quiet enough for load. */
 export function yorisoiEnv(options: {
@@ -32,6 +37,8 @@ export function yorisoiEnv(options: {
     SESSION_SECRET: 'bench-and-fault-tests-session-secret-0123456789',
     PUBLIC_BASE_URL: `http://localhost:${options.port ?? 3000}`,
     SHUTDOWN_TIMEOUT_MS: '3000',
+    DATA_ENCRYPTION_KEYS,
+    LOOKUP_HASH_KEY,
   };
   if (options.line) {
     env.LINE_CHANNEL_SECRET = options.line.secret;
@@ -92,14 +99,14 @@ async function poll(check: () => Promise<boolean> | boolean, timeoutMs: number, 
 export async function spawnYorisoi(
   kind: 'start' | 'worker',
   env: Record<string, string>,
-  options: { logFile: string; inProcessWorker?: boolean; readyTimeoutMs?: number; expectWorkers?: number; nodeArgs?: string[] },
+  options: { logFile: string; inProcessWorker?: boolean; readyTimeoutMs?: number; expectWorkers?: number; nodeArgs?: string[]; cli?: string },
 ): Promise<YorisoiProcess> {
   mkdirSync(dirname(options.logFile), { recursive: true });
   const fd = openSync(options.logFile, 'a');
   const args = kind === 'start' ? ['start', ...(options.inProcessWorker ? [] : ['--no-worker'])] : ['worker'];
   const childEnv = { ...env, ...(kind === 'start' ? { WORKER_IN_PROCESS: options.inProcessWorker ? 'true' : 'false' } : {}) };
   const workersBefore = kind === 'worker' || options.inProcessWorker ? await countWorkers(env.REDIS_URL!, env.REDIS_PREFIX!) : 0;
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', fd, fd] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.cli ?? CLI, ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
