@@ -12,6 +12,14 @@ export function sourceKeyFor(channel: Channel, channelUserIdHash: string): strin
   return `${channel.toLowerCase()}:${channelUserIdHash}`;
 }
 
+/**
+ * Holds, until the transaction ends, the lock under which one source's events are processed:
+ * anything else that changes that person's conversation takes it too, so it never interleaves.
+ */
+export async function lockSource(tx: Pick<Db, '$queryRaw'>, sourceKey: string): Promise<void> {
+  await tx.$queryRaw`SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended(${sourceKey}, 0))) AS locked`;
+}
+
 export interface InboundEventInput {
   channel: Channel;
   /** The channel's idempotency key (LINE webhookEventId, web client message id). */

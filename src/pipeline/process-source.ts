@@ -9,6 +9,7 @@ import type { Queues } from '../jobs/queues.js';
 import type { Logger } from '../platform/logger.js';
 import type { RealtimeEvent, RealtimePublisher, Topic } from '../realtime/bus.js';
 import type { ChannelAdapter, InterpretedEvent } from './channel-adapter.js';
+import { lockSource } from './inbox.js';
 import { announceNotification } from '../notifications/notifications.js';
 import type { ReminderPolicy } from '../reminders/policy.js';
 import { reminderRules, scheduleReminderJob } from '../reminders/reminders.js';
@@ -58,7 +59,7 @@ export async function processSource(deps: PipelineDeps, sourceKey: string): Prom
     try {
       post = await deps.db.$transaction(
         async (tx) => {
-          await tx.$queryRaw`SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended(${sourceKey}, 0))) AS locked`;
+          await lockSource(tx, sourceKey);
           const event = await tx.inboundEvent.findFirst({
             where: { sourceKey, processedAt: null, attempts: { lt: MAX_EVENT_ATTEMPTS } },
             orderBy: [{ occurredAt: 'asc' }, { receivedAt: 'asc' }],

@@ -4,7 +4,7 @@ import { deleteContactData } from '../../cases/data-deletion.js';
 import type { Message } from '../../db/client.js';
 import { HttpError } from '../../http/errors.js';
 import { limitByIp, rateLimiter } from '../../http/rate-limit.js';
-import { requestProcessing, storeInboundEvents } from '../../pipeline/inbox.js';
+import { lockSource, requestProcessing, storeInboundEvents } from '../../pipeline/inbox.js';
 import { RealtimePublisher, type RealtimeEvent } from '../../realtime/bus.js';
 import type { RealtimeHub } from '../../realtime/hub.js';
 import type { Runtime } from '../../runtime.js';
@@ -171,7 +171,7 @@ export function webChatRoutes(runtime: Runtime, hub: RealtimeHub, hooks: { onShu
     const now = new Date();
     await db.$transaction(async (tx) => {
       // The same lock as the inbound pipeline: no message of this person is mid-processing.
-      await tx.$queryRaw`SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended(${webSourceKey(contact.channelUserIdHash)}, 0))) AS locked`;
+      await lockSource(tx, webSourceKey(contact.channelUserIdHash));
       await deleteContactData(tx, contact.id, now);
       await tx.inboundEvent.updateMany({ where: { sourceKey: webSourceKey(contact.channelUserIdHash) }, data: { payload: { deleted: true }, processedAt: now } });
       await tx.contact.update({ where: { id: contact.id }, data: { webTokenHash: null } });
