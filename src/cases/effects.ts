@@ -58,6 +58,27 @@ function audit(tx: Tx, caseId: string | null, action: string, detail: Prisma.Inp
   return tx.auditEvent.create({ data: { actorType: 'system', action, caseId, detail, at } });
 }
 
+/** The case columns an intake effect sets (openCase, updateCase); nothing for other effects. */
+export function casePatchOf(effect: DomainEffect): { language?: Language; consulterType?: (typeof consulterTypes)[ConsulterType]; stage?: string } {
+  switch (effect.type) {
+    case 'openCase':
+      return { language: effect.language, ...(effect.consulterType ? { consulterType: consulterTypes[effect.consulterType] } : {}) };
+    case 'updateCase':
+      return {
+        ...(effect.patch.consulterType ? { consulterType: consulterTypes[effect.patch.consulterType] } : {}),
+        ...(effect.patch.language ? { language: effect.patch.language } : {}),
+        ...(effect.patch.stage ? { stage: effect.patch.stage } : {}),
+      };
+    default:
+      return {};
+  }
+}
+
+/** The intake answer a recordAnswer effect stores. */
+export function intakeAnswerOf(effect: Extract<DomainEffect, { type: 'recordAnswer' }>) {
+  return { flowId: effect.flowId, stepId: effect.stepId, key: effect.key, value: effect.value, freeText: effect.freeText };
+}
+
 /**
  * Executes the conversation core's effects inside the caller's transaction. The core decides;
  * this only writes down what it decided.
@@ -66,44 +87,16 @@ export async function applyEffects(tx: Tx, ctx: EffectContext, effects: DomainEf
   const outcome: EffectOutcome = { caseId: null, staffVisibleChange: null, dataDeleted: false, reminders: [], notifications: [] };
   for (const effect of effects) {
     switch (effect.type) {
-      case 'openCase': {
-        const kase = await ensureCase(tx, ctx);
-        await tx.case.update({
-          where: { id: kase.id },
-          data: {
-            language: effect.language,
-            ...(effect.consulterType ? { consulterType: consulterTypes[effect.consulterType] } : {}),
-          },
-        });
-        outcome.caseId = kase.id;
-        break;
-      }
+      case 'openCase':
       case 'updateCase': {
         const kase = await ensureCase(tx, ctx);
-        await tx.case.update({
-          where: { id: kase.id },
-          data: {
-            ...(effect.patch.consulterType ? { consulterType: consulterTypes[effect.patch.consulterType] } : {}),
-            ...(effect.patch.language ? { language: effect.patch.language } : {}),
-            ...(effect.patch.stage ? { stage: effect.patch.stage } : {}),
-          },
-        });
+        await tx.case.update({ where: { id: kase.id }, data: casePatchOf(effect) });
         outcome.caseId = kase.id;
         break;
       }
       case 'recordAnswer': {
         const kase = await ensureCase(tx, ctx);
-        await tx.intakeAnswer.create({
-          data: {
-            caseId: kase.id,
-            flowId: effect.flowId,
-            stepId: effect.stepId,
-            key: effect.key,
-            value: effect.value,
-            freeText: effect.freeText,
-            createdAt: ctx.now,
-          },
-        });
+        await tx.intakeAnswer.create({ data: { caseId: kase.id, ...intakeAnswerOf(effect), createdAt: ctx.now } });
         outcome.caseId = kase.id;
         break;
       }

@@ -3,6 +3,8 @@ import { loadConfig } from '../config.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { DataCrypto, type DataEncryptionSettings } from './data-crypto.js';
 import { withEncryption } from './encryption.js';
+import { createPool } from './sql.js';
+import type pg from 'pg';
 
 export type Db = PrismaClient;
 export { Prisma } from '../generated/prisma/client.js';
@@ -29,16 +31,20 @@ export { dataCryptoOf } from './encryption.js';
  * production).
  */
 export function createDb(databaseUrl: string, options: { poolSize?: number; encryption?: DataEncryptionSettings | DataCrypto } = {}): Db {
-  const adapter = new PrismaPg({
-    connectionString: databaseUrl,
-    max: options.poolSize ?? 10,
-    // Fail fast when PostgreSQL is gone so readiness and webhooks answer instead of hanging.
-    connectionTimeoutMillis: 3_000,
-  });
+  // One pool for Prisma and for the hot path's own SQL (src/db/sql.ts): no second set of connections.
+  const pool = createPool(databaseUrl, options.poolSize ?? 10);
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   const encryption = options.encryption ?? loadConfig(process.env).dataEncryption;
   const crypto = encryption instanceof DataCrypto ? encryption : new DataCrypto(encryption);
   // Query extensions leave every model type as it is: the extended client is used as a PrismaClient.
-  return withEncryption(new PrismaClient({ adapter }), crypto) as unknown as Db;
+  return withEncryption(new PrismaClient({ adapter }), crypto).$extends({ name: 'sql-pool', client: { $sqlPool: () => pool } }) as unknown as Db;
+}
+
+/** The `pg` pool under a client built by createDb (for src/db/sql.ts). */
+export function sqlPoolOf(db: object): pg.Pool {
+  const get = (db as { $sqlPool?: () => pg.Pool }).$sqlPool;
+  if (typeof get !== 'function') throw new Error('this Prisma client was not built by createDb(): it has no SQL pool');
+  return get();
 }
 
 /** Resolves within `timeoutMs` with whether PostgreSQL answered a trivial query. */

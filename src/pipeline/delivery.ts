@@ -1,5 +1,5 @@
-import type { Db } from '../db/client.js';
-import type { Channel, OutboundDelivery } from '../db/client.js';
+import { dataCryptoOf, sqlPoolOf, type Channel, type Db, type OutboundDelivery } from '../db/client.js';
+import { poolExecutor } from '../db/sql.js';
 import { describeError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 
@@ -38,8 +38,17 @@ export async function deliver(
   deps: { db: Db; senders: Partial<Record<Channel, OutboundSender>>; logger: Logger },
   deliveryId: string,
 ): Promise<void> {
-  const delivery = await deps.db.outboundDelivery.findUnique({ where: { id: deliveryId } });
-  if (!delivery || delivery.status !== 'PENDING') return;
+  // Every message the bot sends passes here: plain SQL (src/db/sql.ts), two statements per send.
+  const sql = poolExecutor(sqlPoolOf(deps.db));
+  const crypto = dataCryptoOf(deps.db);
+  const [claimed] = await sql.query<OutboundDelivery>(
+    `UPDATE "OutboundDelivery" SET "attempts" = "attempts" + (CASE WHEN "channel" = ANY($2::"Channel"[]) THEN 1 ELSE 0 END)
+     WHERE "id" = $1::uuid AND "status" = 'PENDING' RETURNING *`,
+    [deliveryId, Object.keys(deps.senders)],
+  );
+  if (!claimed) return;
+  // As the encryption extension would have returned it: recipient and payload in the clear, attempts before this one.
+  const delivery: OutboundDelivery = { ...claimed, recipient: crypto.decryptString(claimed.recipient), payload: crypto.decrypt(claimed.payload) as OutboundDelivery['payload'] };
   const sender = deps.senders[delivery.channel];
   if (!sender) {
     await deps.db.outboundDelivery.update({
@@ -48,10 +57,10 @@ export async function deliver(
     });
     return;
   }
-  await deps.db.outboundDelivery.update({ where: { id: delivery.id }, data: { attempts: { increment: 1 } } });
+  delivery.attempts -= 1;
   try {
     await sender.send(delivery);
-    await deps.db.outboundDelivery.update({ where: { id: delivery.id }, data: { status: 'SENT', sentAt: new Date(), lastError: null } });
+    await sql.query(`UPDATE "OutboundDelivery" SET "status" = 'SENT', "sentAt" = $2::timestamp(3), "lastError" = NULL WHERE "id" = $1::uuid`, [delivery.id, new Date().toISOString()]);
   } catch (error) {
     if (error instanceof PermanentDeliveryError) {
       deps.logger.warn({ deliveryId, code: error.code }, 'delivery failed permanently');

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.js';
 import { dataCryptoOf, Prisma, type Channel } from '../db/client.js';
+import { sqlLiteral } from '../db/sql.js';
 import type { Queues } from '../jobs/queues.js';
 import type { Logger } from '../platform/logger.js';
 
@@ -18,6 +19,11 @@ export function sourceKeyFor(channel: Channel, channelUserIdHash: string): strin
  */
 export async function lockSource(tx: Pick<Db, '$queryRaw'>, sourceKey: string): Promise<void> {
   await tx.$queryRaw`SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended(${sourceKey}, 0))) AS locked`;
+}
+
+/** The same lock as an SQL statement without parameters (it goes with BEGIN in one round trip). */
+export function lockSourceStatement(sourceKey: string): string {
+  return `SELECT pg_advisory_xact_lock(hashtextextended(${sqlLiteral(sourceKey)}, 0))`;
 }
 
 export interface InboundEventInput {

@@ -1,15 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { describeError, isTransientError } from '../platform/errors.js';
-import { dataCryptoOf, Prisma, type Db } from '../db/client.js';
-import type { Channel } from '../db/client.js';
-import { applyEffects } from '../cases/effects.js';
-import type { ConversationContext, ConversationInput, Language, OutboundMessage, StepResult, TriageResult } from '../conversation/types.js';
+import { dataCryptoOf, Prisma, sqlPoolOf, type Channel, type DataCrypto, type Db } from '../db/client.js';
+import { applyEffects, casePatchOf, intakeAnswerOf, type EffectContext } from '../cases/effects.js';
+import type { ConversationContext, ConversationInput, DomainEffect, Language, OutboundMessage, StepResult, TriageResult } from '../conversation/types.js';
+import { inPgTransaction, prismaExecutor, type SqlExecutor } from '../db/sql.js';
+import { takeNextEvent, touchContact, WriteBatch, type CasePatch, type CaseSnapshot, type DeliveryRow, type MessageRow, type StoredInboundEvent } from './conversation-sql.js';
 import type { DeskHours } from '../desk/desk-hours.js';
 import type { Queues } from '../jobs/queues.js';
 import type { Logger } from '../platform/logger.js';
 import type { RealtimeEvent, RealtimePublisher, Topic } from '../realtime/bus.js';
 import type { ChannelAdapter, InterpretedEvent } from './channel-adapter.js';
-import { lockSource } from './inbox.js';
+import { lockSource, lockSourceStatement } from './inbox.js';
 import { announceNotification } from '../notifications/notifications.js';
 import type { ReminderPolicy } from '../reminders/policy.js';
 import { reminderRules, scheduleReminderJob } from '../reminders/reminders.js';
@@ -29,11 +31,16 @@ export interface PipelineDeps {
   triage: (text: string) => TriageResult;
   reminderPolicy: ReminderPolicy;
   logger: Logger;
+  /** Sends a stored delivery from the job that created it (throws to leave it to the delivery queue). */
+  deliverNow?: (deliveryId: string) => Promise<void>;
   now?: () => Date;
 }
 
 export const systemEventSchema = z.object({ system: z.enum(['staffJoined', 'staffLeft', 'inactivity', 'checkIn']), channelUserId: z.string() });
 export type SystemEvent = z.infer<typeof systemEventSchema>;
+
+/** A delivery whose send from the processing job failed is retried by the delivery queue after this. */
+const DELIVERY_RETRY_DELAY_MS = 1_000;
 
 /** After this many failed attempts an event is set aside (and audited) so later ones can flow. */
 export const MAX_EVENT_ATTEMPTS = 10;
@@ -46,48 +53,73 @@ type PostCommit = {
 };
 
 /**
+ * Where an event is handled: hand-written SQL on a `pg` connection (`tx` null: the common case,
+ * cheap), or a Prisma interactive transaction (`tx` set) for whatever needs the domain services
+ * built on Prisma (alerts, queueing, consents, reminders, deletion, unsend, notices).
+ */
+interface EventStore {
+  sql: SqlExecutor;
+  tx: Prisma.TransactionClient | null;
+  crypto: DataCrypto;
+}
+
+/** Thrown on the SQL path when the event needs Prisma: it is rolled back and handled again there. */
+class NeedsPrismaTransaction extends Error {
+  constructor(reason: string) {
+    super(`handled in a Prisma transaction: ${reason}`);
+  }
+}
+
+function prismaTx(store: EventStore, reason: string): Prisma.TransactionClient {
+  if (!store.tx) throw new NeedsPrismaTransaction(reason);
+  return store.tx;
+}
+
+/** Effects the SQL path writes itself; any other effect sends the event to the Prisma path. */
+const SQL_EFFECTS = new Set<DomainEffect['type']>(['openCase', 'updateCase', 'recordAnswer']);
+
+const DESK_EVENTS = new Set(['staffJoined', 'staffLeft', 'inactivity', 'checkIn']);
+
+/**
  * Processes every stored, unprocessed event of one source (one person on one channel), oldest
  * first, each in its own transaction under an advisory lock on the source. However many
  * workers and instances run, one person's messages are handled one at a time, in order, while
  * different people are handled in parallel.
  */
 export async function processSource(deps: PipelineDeps, sourceKey: string): Promise<number> {
+  const pool = sqlPoolOf(deps.db);
+  const crypto = dataCryptoOf(deps.db);
   let processed = 0;
   for (;;) {
     let eventId: string | undefined;
-    let post: PostCommit | null;
+    let outcome: { post: PostCommit; more: boolean } | null;
+    const handleNext = async (store: EventStore) => {
+      const event = await takeNextEvent(store.sql, crypto, sourceKey, MAX_EVENT_ATTEMPTS);
+      if (!event) return null;
+      eventId = event.id;
+      return handleEvent(store, deps, sourceKey, event);
+    };
     try {
-      post = await deps.db.$transaction(
-        async (tx) => {
-          await lockSource(tx, sourceKey);
-          const event = await tx.inboundEvent.findFirst({
-            where: { sourceKey, processedAt: null, attempts: { lt: MAX_EVENT_ATTEMPTS } },
-            orderBy: [{ occurredAt: 'asc' }, { receivedAt: 'asc' }],
-          });
-          if (!event) return null;
-          eventId = event.id;
-          const adapter = deps.adapters[event.channel];
-          if (!adapter) throw new Error(`no adapter for channel ${event.channel}`);
-          const result = await handleEvent(tx, deps, adapter, event.channel, interpretStored(adapter, event.payload));
-          await tx.inboundEvent.update({ where: { id: event.id }, data: { processedAt: (deps.now ?? (() => new Date()))() } });
-          return result;
-        },
-        { timeout: 20_000, maxWait: 10_000 },
-      );
+      try {
+        outcome = await inPgTransaction(pool, lockSourceStatement(sourceKey), (sql) => handleNext({ sql, tx: null, crypto }));
+      } catch (error) {
+        if (!(error instanceof NeedsPrismaTransaction)) throw error;
+        outcome = await deps.db.$transaction(
+          async (tx) => {
+            await lockSource(tx, sourceKey);
+            return handleNext({ sql: prismaExecutor(tx), tx, crypto });
+          },
+          { timeout: 20_000, maxWait: 10_000 },
+        );
+      }
     } catch (error) {
       if (eventId) await recordFailure(deps, eventId, error);
       throw error;
     }
-    if (!post) return processed;
+    if (!outcome) return processed;
     processed++;
-    await runPostCommit(deps, post);
-    // Most jobs find one event. Look (one query) before opening another locked transaction
-    // (four) only to find nothing; an event stored after this look has its own job.
-    const more = await deps.db.inboundEvent.findFirst({
-      where: { sourceKey, processedAt: null, attempts: { lt: MAX_EVENT_ATTEMPTS } },
-      select: { id: true },
-    });
-    if (!more) return processed;
+    await runPostCommit(deps, outcome.post);
+    if (!outcome.more) return processed;
   }
 }
 
@@ -127,197 +159,234 @@ async function runPostCommit(deps: PipelineDeps, post: PostCommit) {
   await Promise.all(post.publish.map(([topic, event]) => deps.realtime.publish(topic, event)));
   for (const reminder of post.reminders) await scheduleReminderJob(deps, reminder);
   for (const id of post.notifications) await announceNotification(deps, id);
-  const results = await Promise.allSettled(post.deliveries.map((id) => deps.queues.add('delivery', id, { deliveryId: id })));
+  await dispatchDeliveries(deps, post.deliveries);
+}
+
+/**
+ * Sends the answer from this job when the worker can (no second job, no queue round trip), in
+ * order; what it cannot send now goes to the delivery queue, which retries with backoff.
+ */
+async function dispatchDeliveries(deps: PipelineDeps, ids: string[]) {
+  let next = 0;
+  let delay = 0;
+  if (deps.deliverNow) {
+    for (; next < ids.length; next++) {
+      try {
+        await deps.deliverNow(ids[next]!);
+      } catch (error) {
+        deps.logger.info({ deliveryId: ids[next], err: describeError(error) }, 'delivery not sent at once; queued for a retry');
+        delay = DELIVERY_RETRY_DELAY_MS;
+        break;
+      }
+    }
+  }
+  const results = await Promise.allSettled(ids.slice(next).map((id) => deps.queues.add('delivery', id, { deliveryId: id }, { delay })));
   if (results.some((r) => r.status === 'rejected')) {
     deps.logger.warn('could not enqueue deliveries; the sweeper will pick them up');
   }
 }
 
-async function handleEvent(
-  tx: Prisma.TransactionClient,
-  deps: PipelineDeps,
-  adapter: ChannelAdapter,
-  channel: Channel,
-  interpreted: InterpretedEvent,
-): Promise<PostCommit> {
+async function handleEvent(store: EventStore, deps: PipelineDeps, sourceKey: string, event: StoredInboundEvent): Promise<{ post: PostCommit; more: boolean }> {
+  const adapter = deps.adapters[event.channel];
+  if (!adapter) throw new Error(`no adapter for channel ${event.channel}`);
+  const interpreted = interpretStored(adapter, event.payload);
   const now = (deps.now ?? (() => new Date()))();
   const post: PostCommit = { publish: [], deliveries: [], reminders: [], notifications: [] };
+  const writes = new WriteBatch(store.crypto);
 
   switch (interpreted.kind) {
     case 'ignore':
-      return post;
+      break;
 
     case 'unsend': {
+      const tx = prismaTx(store, 'unsend');
       const contact = await tx.contact.findUnique({
-        where: { channel_channelUserIdHash: { channel, channelUserIdHash: dataCryptoOf(tx).lookupHash(interpreted.channelUserId) } },
+        where: { channel_channelUserIdHash: { channel: event.channel, channelUserIdHash: store.crypto.lookupHash(interpreted.channelUserId) } },
       });
-      if (!contact) return post;
+      if (!contact) break;
       const hidden = await tx.message.updateMany({
         where: { channelMessageId: interpreted.channelMessageId, conversation: { contactId: contact.id } },
         data: { hiddenAt: now, text: null, payload: Prisma.DbNull },
       });
       if (hidden.count > 0) post.publish.push([{ kind: 'staff' }, { type: 'case', caseId: '', change: 'message_unsent' }]);
-      return post;
+      break;
     }
 
     case 'notice': {
       const payloads = adapter.renderNotice?.(interpreted.notice) ?? [];
-      for (const [index, payload] of payloads.entries()) {
-        const delivery = await tx.outboundDelivery.create({
-          data: {
-            channel,
+      post.deliveries.push(
+        ...writes.insertDeliveries(
+          payloads.map((payload, index) => ({
+            conversationId: null,
+            channel: event.channel,
             recipient: interpreted.recipient,
             payload,
-            ...(index === 0 && interpreted.replyToken
-              ? { replyToken: interpreted.replyToken.token, replyTokenExpiresAt: interpreted.replyToken.expiresAt }
-              : {}),
-          },
-        });
-        post.deliveries.push(delivery.id);
-      }
-      return post;
+            replyToken: index === 0 ? interpreted.replyToken : null,
+            createdAt: new Date(now.getTime() + index),
+          })),
+        ),
+      );
+      break;
     }
 
     case 'conversation':
-      return handleConversationEvent(tx, deps, adapter, channel, interpreted, now, post);
+      await handleConversationEvent(store, writes, deps, adapter, event.channel, interpreted, now, post);
+      break;
   }
+
+  writes.markProcessed(event.id, now);
+  const more = await writes.flushAndLookAhead(store.sql, sourceKey, event.id, MAX_EVENT_ATTEMPTS);
+  return { post, more };
 }
 
 async function handleConversationEvent(
-  tx: Prisma.TransactionClient,
+  store: EventStore,
+  writes: WriteBatch,
   deps: PipelineDeps,
   adapter: ChannelAdapter,
   channel: Channel,
   event: Extract<InterpretedEvent, { kind: 'conversation' }>,
   now: Date,
   post: PostCommit,
-): Promise<PostCommit> {
-  // Found by the keyed hash of the channel user id: the id itself is stored encrypted.
-  const channelUserIdHash = dataCryptoOf(tx).lookupHash(event.channelUserId);
-  const contact = await tx.contact.upsert({
-    where: { channel_channelUserIdHash: { channel, channelUserIdHash } },
-    create: { channel, channelUserId: event.channelUserId, channelUserIdHash, lastSeenAt: now },
-    update: {
-      lastSeenAt: now,
-      // Following again (LINE unblock) makes the person reachable again.
-      ...(event.input.kind === 'start' ? { blockedAt: null } : {}),
-    },
-  });
+): Promise<void> {
+  const person = await touchContact(store.sql, store.crypto, { channel, channelUserId: event.channelUserId, now, unblock: event.input.kind === 'start' });
 
-  let conversation = await tx.conversation.findFirst({
-    where: { contactId: contact.id },
-    orderBy: { createdAt: 'desc' },
-    include: { case: { select: { id: true, status: true } } },
-  });
   // A person writing after their case was closed starts a new consultation; the desk's own
   // events (a check-in, a counsellor joining) belong to the conversation they are about.
-  const deskEvent = ['staffJoined', 'staffLeft', 'inactivity', 'checkIn'].includes(event.input.kind);
-  if (!conversation || (conversation.case?.status === 'CLOSED' && !deskEvent)) {
-    conversation = {
-      ...(await tx.conversation.create({ data: { contactId: contact.id } })),
-      case: null,
-    };
-  }
-  const contactTopic: Topic = { kind: 'contact', contactId: contact.id };
+  const deskEvent = DESK_EVENTS.has(event.input.kind);
+  const latest = person.conversation;
+  const isNew = !latest || (latest.case?.status === 'CLOSED' && !deskEvent);
+  const conversationId = isNew ? randomUUID() : latest.id;
+  const previousState = isNew ? null : latest.state;
+  let kase: CaseSnapshot | null = isNew ? null : latest.case;
+  const casePatch: CasePatch = {};
+  const contactTopic: Topic = { kind: 'contact', contactId: person.contactId };
+  const pendingMessages: MessageRow[] = [];
 
   if (event.record) {
-    const message = await tx.message.create({
-      data: {
-        conversationId: conversation.id,
-        direction: 'INBOUND',
-        author: 'USER',
-        kind: event.record.kind,
-        text: event.record.text ?? null,
-        payload: event.record.payload,
-        channelMessageId: event.record.channelMessageId ?? null,
-        clientMessageId: event.record.clientMessageId ?? null,
-        createdAt: now,
-      },
+    pendingMessages.push({
+      conversationId,
+      direction: 'INBOUND',
+      author: 'USER',
+      kind: event.record.kind,
+      text: event.record.text ?? null,
+      payload: event.record.payload ?? null,
+      channelMessageId: event.record.channelMessageId ?? null,
+      clientMessageId: event.record.clientMessageId ?? null,
+      createdAt: now,
     });
-    post.publish.push([contactTopic, { type: 'message', conversationId: conversation.id, messageId: message.id }]);
-    if (conversation.case) {
-      const kase = await tx.case.findUniqueOrThrow({ where: { id: conversation.case.id } });
+    if (kase) {
       // A person who writes after staff answered is waiting for a human again.
       const staffInvolved = ['ACTIVE', 'WAITING_USER', 'INFO_GIVEN', 'HANDED_OVER'].includes(kase.status);
       if (staffInvolved && kase.assigneeId) {
+        const tx = prismaTx(store, 'a reminder for the counsellor');
         const reminder = await reminderRules.userWaiting(tx, deps.reminderPolicy, kase, kase.waitingSince ?? now);
         if (reminder) post.reminders.push(reminder);
       }
-      await tx.case.update({
-        where: { id: kase.id },
-        data: {
-          lastUserMessageAt: now,
-          ...(staffInvolved ? { waitingSince: kase.waitingSince ?? now } : {}),
-          ...(kase.status === 'WAITING_USER' ? { status: 'ACTIVE' } : {}),
-        },
-      });
+      casePatch.lastUserMessageAt = now;
+      if (staffInvolved && !kase.waitingSince) casePatch.waitingSince = now;
+      if (kase.status === 'WAITING_USER') casePatch.status = 'ACTIVE';
       post.publish.push([{ kind: 'staff' }, { type: 'case', caseId: kase.id, change: 'message' }]);
     }
   }
 
   if (event.silent) {
-    await tx.conversation.update({ where: { id: conversation.id }, data: { lastInboundAt: now } });
-    return post;
+    if (isNew) writes.insertConversation({ id: conversationId, contactId: person.contactId, state: null, now, lastInboundAt: now, lastOutboundAt: null });
+    else writes.updateConversation({ id: conversationId, now, lastInboundAt: now });
+    publishMessages(post, contactTopic, conversationId, writes.insertMessages(pendingMessages));
+    if (kase && Object.keys(casePatch).length > 0) writes.updateCase(kase.id, now, casePatch);
+    return;
   }
 
   const triage = event.input.kind === 'text' ? deps.triage(event.input.text) : null;
   const nextOpening = deps.desk.isOpen(now) ? null : deps.desk.describe(deps.desk.nextOpening(now));
-  const result = deps.engine.step(conversation.state ?? null, event.input, {
-    now,
-    triage,
-    desk: { open: nextOpening === null, nextOpening },
-  });
+  const result = deps.engine.step(previousState, event.input, { now, triage, desk: { open: nextOpening === null, nextOpening } });
   const language = ((result.state as { language?: Language } | null)?.language ?? 'ja') as Language;
+  const sqlEffects = result.effects.every((effect) => SQL_EFFECTS.has(effect.type));
+  if (!sqlEffects) prismaTx(store, 'effects beyond the intake');
 
-  await tx.conversation.update({
-    where: { id: conversation.id },
-    data: {
-      state: result.state as Prisma.InputJsonValue,
-      lastInboundAt: event.record ? now : undefined,
-      ...(result.messages.length > 0 ? { lastOutboundAt: now } : {}),
-    },
-  });
-
+  const lastInboundAt = event.record ? now : null;
+  const lastOutboundAt = result.messages.length > 0 ? now : null;
+  if (isNew) writes.insertConversation({ id: conversationId, contactId: person.contactId, state: result.state, now, lastInboundAt, lastOutboundAt });
+  else writes.updateConversation({ id: conversationId, state: result.state, now, lastInboundAt: lastInboundAt ?? undefined, lastOutboundAt: lastOutboundAt ?? undefined });
   // Each outbound message gets its own millisecond so the stored order is the order sent.
   for (const [index, message] of result.messages.entries()) {
-    const stored = await tx.message.create({
-      data: {
-        conversationId: conversation.id,
-        direction: 'OUTBOUND',
-        author: 'BOT',
-        kind: message.type,
-        text: message.text,
-        payload: message as unknown as Prisma.InputJsonValue,
-        createdAt: new Date(now.getTime() + index + 1),
-      },
+    pendingMessages.push({
+      conversationId,
+      direction: 'OUTBOUND',
+      author: 'BOT',
+      kind: message.type,
+      text: message.text,
+      payload: message as unknown as Prisma.InputJsonValue,
+      createdAt: new Date(now.getTime() + index + 1),
     });
-    post.publish.push([contactTopic, { type: 'message', conversationId: conversation.id, messageId: stored.id }]);
+  }
+  publishMessages(post, contactTopic, conversationId, writes.insertMessages(pendingMessages));
+
+  const effectContext: EffectContext = { conversationId, contactId: person.contactId, channel, language, now, reminderPolicy: deps.reminderPolicy };
+  if (sqlEffects) {
+    // Intake effects only: merged into this statement's case write (see casePatchOf).
+    const answers: Parameters<WriteBatch['insertIntakeAnswers']>[0] = [];
+    let caseId = kase?.id ?? null;
+    const createCase = !kase && result.effects.length > 0;
+    if (createCase) caseId = randomUUID();
+    for (const effect of result.effects) {
+      Object.assign(casePatch, casePatchOf(effect));
+      if (effect.type === 'recordAnswer') answers.push({ caseId: caseId!, ...intakeAnswerOf(effect), createdAt: now });
+    }
+    if (createCase) writes.insertCase({ id: caseId!, conversationId, channel, now, patch: { language, lastUserMessageAt: now, ...casePatch } });
+    else if (kase && Object.keys(casePatch).length > 0) writes.updateCase(kase.id, now, casePatch);
+    writes.insertIntakeAnswers(answers);
+  } else {
+    // The rows the effects build on go first; the domain services then work on them through Prisma.
+    if (kase && Object.keys(casePatch).length > 0) writes.updateCase(kase.id, now, casePatch);
+    await writes.flush(store.sql);
+    const outcome = await applyEffects(prismaTx(store, 'effects'), effectContext, result.effects);
+    post.reminders.push(...outcome.reminders);
+    post.notifications.push(...outcome.notifications);
+    if (outcome.dataDeleted) {
+      post.publish.push([contactTopic, { type: 'conversation-deleted', conversationId }]);
+    }
+    if (outcome.staffVisibleChange && outcome.caseId) {
+      post.publish.push([{ kind: 'staff' }, { type: 'case', caseId: outcome.caseId, change: outcome.staffVisibleChange }]);
+    }
   }
 
-  const outcome = await applyEffects(
-    tx,
-    { conversationId: conversation.id, contactId: contact.id, channel, language, now, reminderPolicy: deps.reminderPolicy },
-    result.effects,
-  );
-  post.reminders.push(...outcome.reminders);
-  post.notifications.push(...outcome.notifications);
-  if (outcome.dataDeleted) {
-    post.publish.push([contactTopic, { type: 'conversation-deleted', conversationId: conversation.id }]);
-  }
-  if (outcome.staffVisibleChange && outcome.caseId) {
-    post.publish.push([{ kind: 'staff' }, { type: 'case', caseId: outcome.caseId, change: outcome.staffVisibleChange }]);
-  }
-
-  const reachable = event.input.kind !== 'stop' && !(contact.blockedAt && event.input.kind !== 'start');
+  const reachable = event.input.kind !== 'stop' && !(person.blockedAt && event.input.kind !== 'start');
   if (reachable) {
-    post.deliveries.push(
-      ...(await createDeliveries(tx, adapter, channel, conversation.id, event.channelUserId, result.messages, event.replyToken)),
-    );
+    post.deliveries.push(...writes.insertDeliveries(deliveryRows(adapter, channel, conversationId, event.channelUserId, result.messages, now, event.replyToken)));
   }
-  return post;
 }
 
-/** Stores the channel calls for the core's messages (the first one may use the reply token). */
+function publishMessages(post: PostCommit, topic: Topic, conversationId: string, messageIds: string[]) {
+  for (const messageId of messageIds) post.publish.push([topic, { type: 'message', conversationId, messageId }]);
+}
+
+/** The channel calls for the core's messages (the first one may use the reply token). */
+function deliveryRows(
+  adapter: ChannelAdapter,
+  channel: Channel,
+  conversationId: string,
+  recipient: string,
+  messages: OutboundMessage[],
+  now: Date,
+  replyToken?: { token: string; expiresAt: Date },
+): DeliveryRow[] {
+  if (messages.length === 0) return [];
+  const payloads = adapter.render(messages);
+  if (!payloads) return [];
+  // One millisecond apart: a sender keeps createdAt order (the batches of one answer would tie).
+  return payloads.map((payload, index) => ({
+    conversationId,
+    channel,
+    recipient,
+    payload,
+    createdAt: new Date(now.getTime() + index),
+    replyToken: index === 0 ? replyToken : null,
+  }));
+}
+
+/** Stores the channel calls for `messages` inside a Prisma transaction (a counsellor's reply). */
 export async function createDeliveries(
   tx: Prisma.TransactionClient,
   adapter: ChannelAdapter,
@@ -327,24 +396,8 @@ export async function createDeliveries(
   messages: OutboundMessage[],
   replyToken?: { token: string; expiresAt: Date },
 ): Promise<string[]> {
-  if (messages.length === 0) return [];
-  const payloads = adapter.render(messages);
-  if (!payloads) return [];
-  const ids: string[] = [];
-  // One millisecond apart: a sender keeps createdAt order (the batches of one answer would tie).
-  const base = Date.now();
-  for (const [index, payload] of payloads.entries()) {
-    const delivery = await tx.outboundDelivery.create({
-      data: {
-        conversationId,
-        channel,
-        recipient,
-        payload,
-        createdAt: new Date(base + index),
-        ...(index === 0 && replyToken ? { replyToken: replyToken.token, replyTokenExpiresAt: replyToken.expiresAt } : {}),
-      },
-    });
-    ids.push(delivery.id);
-  }
+  const writes = new WriteBatch(dataCryptoOf(tx));
+  const ids = writes.insertDeliveries(deliveryRows(adapter, channel, conversationId, recipient, messages, new Date(), replyToken));
+  await writes.flush(prismaExecutor(tx));
   return ids;
 }

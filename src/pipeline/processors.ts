@@ -10,14 +10,17 @@ import { createPipelineDeps, type ChannelPlugin } from './wiring.js';
 
 /** The job handlers of the worker process: each only orchestrates a domain service. */
 export async function buildProcessors(runtime: Runtime, channels: ChannelPlugin[]): Promise<Processors> {
-  const { pipeline, senders } = await createPipelineDeps(runtime, channels);
+  const { pipeline: base, senders } = await createPipelineDeps(runtime, channels);
+  const send = (deliveryId: string) => deliver({ db: runtime.db, senders, logger: runtime.logger }, deliveryId);
+  // Answers go out from the job that wrote them; the delivery queue takes what fails.
+  const pipeline = { ...base, deliverNow: send };
   const reminderDeps = { db: runtime.db, queues: runtime.queues, realtime: pipeline.realtime, policy: pipeline.reminderPolicy, logger: runtime.logger };
   return {
     inbound: async ({ sourceKey }) => {
       await processSource(pipeline, sourceKey);
     },
     delivery: async ({ deliveryId }) => {
-      await deliver({ db: runtime.db, senders, logger: runtime.logger }, deliveryId);
+      await send(deliveryId);
     },
     reminders: async ({ reminderId, stage }) => {
       if (stage === 'fire') await fireReminder(reminderDeps, reminderId);

@@ -1,4 +1,5 @@
-import { dataCryptoOf } from '../../db/client.js';
+import { dataCryptoOf, sqlPoolOf } from '../../db/client.js';
+import { poolExecutor } from '../../db/sql.js';
 import type { ChannelPlugin } from '../../pipeline/wiring.js';
 import type { Runtime } from '../../runtime.js';
 import type { HttpHooks } from '../index.js';
@@ -27,28 +28,25 @@ export function createLineChannel(runtime: Runtime, http: HttpHooks | null): Cha
   const client = createLineClient({ ...config.line, channelAccessToken });
   // The recipient is stored encrypted: look-ups go through its keyed hash.
   const crypto = dataCryptoOf(db);
+  const sql = poolExecutor(sqlPoolOf(db));
   const sender = createLineSender({
     client,
     logger,
+    // Asked before every send: plain SQL on the hot path (src/db/sql.ts).
     async isBlocked(recipient) {
-      const contact = await db.contact.findUnique({
-        where: { channel_channelUserIdHash: { channel: 'LINE', channelUserIdHash: crypto.lookupHash(recipient) } },
-        select: { blockedAt: true },
-      });
-      return contact?.blockedAt != null;
+      const [row] = await sql.query<{ blocked: boolean }>(
+        `SELECT "blockedAt" IS NOT NULL AS "blocked" FROM "Contact" WHERE "channel" = 'LINE' AND "channelUserIdHash" = $1`,
+        [crypto.lookupHash(recipient)],
+      );
+      return row?.blocked === true;
     },
     async hasEarlierPending(delivery) {
-      const earlier = await db.outboundDelivery.findFirst({
-        where: {
-          channel: 'LINE',
-          recipientHash: delivery.recipientHash ?? crypto.lookupHash(delivery.recipient),
-          status: 'PENDING',
-          createdAt: { lt: delivery.createdAt },
-          id: { not: delivery.id },
-        },
-        select: { id: true },
-      });
-      return earlier !== null;
+      const [row] = await sql.query<{ earlier: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM "OutboundDelivery" WHERE "channel" = 'LINE' AND "recipientHash" = $1 AND "status" = 'PENDING'
+           AND "createdAt" < $2::timestamp(3) AND "id" <> $3::uuid) AS "earlier"`,
+        [delivery.recipientHash ?? crypto.lookupHash(delivery.recipient), delivery.createdAt.toISOString(), delivery.id],
+      );
+      return row?.earlier === true;
     },
   });
   if (!http) return { adapter, sender };

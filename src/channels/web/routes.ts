@@ -79,10 +79,14 @@ export function webChatRoutes(runtime: Runtime, hub: RealtimeHub, hooks: { onShu
     return contact;
   }
 
-  async function enqueue(contact: WebContact, externalId: string, payload: WebEvent) {
+  async function enqueue(contact: WebContact, externalId: string, payload: WebEvent, options: { typing?: boolean } = {}) {
     const stored = await storeInboundEvents(db, [
       { channel: 'WEB', externalId, sourceKey: webSourceKey(contact.channelUserIdHash), occurredAt: new Date(), payload },
     ]);
+    // "Typing…" goes out before a worker can answer: after the answer it would stay on.
+    if (options.typing && stored[0]!.isNew) {
+      await publisher.publish({ kind: 'contact', contactId: contact.id }, { type: 'typing', conversationId: '', on: true });
+    }
     await requestProcessing(runtime.queuesFailFast, stored, logger);
     return stored[0]!;
   }
@@ -124,10 +128,7 @@ export function webChatRoutes(runtime: Runtime, hub: RealtimeHub, hooks: { onShu
     } else {
       payload = { type: 'choice', channelUserId: contact.channelUserId, clientMessageId: body.clientMessageId, ...body.choice! };
     }
-    const stored = await enqueue(contact, `${contact.id}:${body.clientMessageId}`, payload);
-    if (stored.isNew) {
-      await publisher.publish({ kind: 'contact', contactId: contact.id }, { type: 'typing', conversationId: '', on: true });
-    }
+    const stored = await enqueue(contact, `${contact.id}:${body.clientMessageId}`, payload, { typing: true });
     res.status(stored.isNew ? 202 : 200).json({ status: stored.isNew ? 'accepted' : 'duplicate', clientMessageId: body.clientMessageId });
   });
 

@@ -127,8 +127,11 @@ describe('web chat API', () => {
     await client.openStream();
     try {
       await client.send({ text: 'こんにちは' });
-      await waitFor(() => client.events.some((e) => e.name === 'message' && (e.data as any).author === 'bot'));
-      expect(client.events.some((e) => e.name === 'typing')).toBe(true);
+      // "Typing…" first, then the answer (the welcome may still be arriving before both).
+      await waitFor(() => {
+        const typing = client.events.findIndex((e) => e.name === 'typing');
+        return typing >= 0 && client.events.slice(typing + 1).some((e) => e.name === 'message' && (e.data as any).author === 'bot');
+      });
     } finally {
       client.close();
     }
