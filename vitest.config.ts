@@ -1,5 +1,9 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
+// The desk's time zone (Kyoto), inherited by every test process: code that reads or writes a
+// time as local time instead of UTC fails here rather than in production.
+process.env.TZ ??= 'Asia/Tokyo';
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
