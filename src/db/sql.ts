@@ -56,7 +56,13 @@ function clientExecutor(client: pg.PoolClient): SqlExecutor {
  */
 export async function inPgTransaction<T>(pool: pg.Pool, prelude: string, fn: (sql: SqlExecutor) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // A connection lost mid-transaction (PostgreSQL restarting) is reported by the next query;
+  // the pool only listens while the connection is idle, and an unheard 'error' ends the process.
   let broken: unknown;
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', onError);
   try {
     await client.query(`BEGIN; ${prelude}`);
     const result = await fn(clientExecutor(client));
@@ -70,7 +76,8 @@ export async function inPgTransaction<T>(pool: pg.Pool, prelude: string, fn: (sq
     }
     throw error;
   } finally {
-    // A connection that could not roll back is closed, not handed to the next caller.
+    client.off('error', onError);
+    // A connection that failed or could not roll back is closed, not handed to the next caller.
     client.release(broken instanceof Error ? broken : undefined);
   }
 }
