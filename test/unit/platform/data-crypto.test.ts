@@ -27,6 +27,15 @@ describe('DataCrypto', () => {
     expect(c.encryptString('同じ言葉')).not.toBe(c.encryptString('同じ言葉'));
   });
 
+  it('never repeats an IV, across refills of the IV pool', () => {
+    const c = crypto(k1);
+    const ivs = new Set<string>();
+    for (let i = 0; i < 5_000; i++) ivs.add(c.encryptString('x').split(':')[2]!);
+    for (let i = 0; i < 5_000; i++) ivs.add(c.encryptJsonText('{"x":1}').split(':')[2]!);
+    expect(ivs.size).toBe(10_000);
+    expect(c.decrypt(c.encryptJsonText('{"a":[1,"あ"]}'))).toEqual({ a: [1, 'あ'] });
+  });
+
   it('writes with the primary key, reads with any key of the ring, and names a missing key', () => {
     const old = crypto(k1).encryptString('古い鍵で書いた');
     const rotated = crypto(k2, k1);
