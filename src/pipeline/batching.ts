@@ -1,7 +1,8 @@
-import type { Db } from '../db/client.js';
+import { dataCryptoOf, sqlPoolOf, type Db } from '../db/client.js';
+import { poolExecutor } from '../db/sql.js';
 import type { Queues } from '../jobs/queues.js';
 import type { Logger } from '../platform/logger.js';
-import { storeInboundEvents, type InboundEventInput, type StoredEvent } from './inbox.js';
+import { insertInboundEvents, type InboundEventInput, type StoredEvent } from './inbox.js';
 
 // Under load, the webhook's per-request work is dominated by fixed costs: one INSERT statement
 // and one commit per request, one Redis script call per event. Requests that arrive while
@@ -83,16 +84,22 @@ export function coalesce<T, R>(run: (items: T[]) => Promise<R[]>, options: Coale
   };
 }
 
-/** storeInboundEvents for many concurrent requests: one statement per batch. */
-export function batchedInboxStore(db: Pick<Db, '$queryRaw'>, options: CoalesceOptions = { maxInFlight: 4, maxBatch: 500 }) {
-  return coalesce<InboundEventInput, StoredEvent>((events) => storeInboundEvents(db, events), options);
+/**
+ * storeInboundEvents for many concurrent requests: one statement per batch, sent on the `pg`
+ * pool under `db` (src/db/sql.ts). Two batches in flight: one is written while the next forms,
+ * so neither the app nor PostgreSQL waits for the other.
+ */
+export function batchedInboxStore(db: Db, options: CoalesceOptions = { maxInFlight: 2, maxBatch: 500 }) {
+  const sql = poolExecutor(sqlPoolOf(db));
+  const crypto = dataCryptoOf(db);
+  return coalesce<InboundEventInput, StoredEvent>((events) => insertInboundEvents(sql, crypto, events), options);
 }
 
 /**
  * requestProcessing for many concurrent requests: the jobs of a batch are added in one Redis
  * round trip (Queue.addBulk). Best effort like requestProcessing — the sweeper catches up.
  */
-export function batchedProcessingRequests(queues: Queues, logger: Logger, options: CoalesceOptions = { maxInFlight: 2, maxBatch: 500 }) {
+export function batchedProcessingRequests(queues: Queues, logger: Logger, options: CoalesceOptions = { maxInFlight: 1, maxBatch: 500 }) {
   const add = coalesce<StoredEvent, true>(async (events) => {
     await queues.inbound.addBulk(events.map((e) => ({ name: 'inbound', data: { sourceKey: e.sourceKey }, opts: { jobId: e.id } })));
     return events.map(() => true as const);
