@@ -3,6 +3,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from '../platform/logger.js';
+import { summarisedAccessLog } from './access-log.js';
 import { errorHandler, notFound } from './errors.js';
 import { healthRoutes, type ReadinessChecks } from './health.js';
 
@@ -12,7 +13,12 @@ export interface HttpAppOptions {
   logger: Logger;
   readiness: ReadinessChecks;
   isShuttingDown: () => boolean;
-  /** Routes that read their own raw body (the LINE webhook verifies a signature over the bytes). */
+  /**
+   * Webhooks: server-to-server routes that read their own raw body (the LINE webhook verifies a
+   * signature over the bytes). They come first in the stack and their POSTs get a summarised
+   * access log (src/http/access-log.ts): they are most of the traffic, and browser security
+   * headers mean nothing to the servers that call them.
+   */
   rawBodyRoutes?: { path: string; handler: RequestHandler | express.Router }[];
   /** Routes that take JSON bodies (parsed with a size limit before they run). */
   routes?: { path: string; handler: RequestHandler | express.Router }[];
@@ -26,6 +32,36 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy ?? 'loopback');
   app.set('query parser', 'simple');
+
+  const httpLog = pinoHttp({
+    logger: options.logger,
+    genReqId: (req, res) => {
+      const id = randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    // Only the route shape and outcome: no query strings, bodies, cookies or user ids.
+    serializers: {
+      req: (req: { id: string; method: string; url: string }) => ({
+        id: req.id,
+        method: req.method,
+        path: req.url.split('?')[0],
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    customLogLevel: (_req, res, error) =>
+      error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+  });
+  // One access log per request: the summarised one for webhook POSTs, pino-http for the rest.
+  const webhookLog = summarisedAccessLog(options.logger);
+  const webhookPaths = new Set((options.rawBodyRoutes ?? []).map((route) => route.path));
+  app.use((req, res, next) => {
+    const path = req.url.split('?')[0]!;
+    const isWebhook = req.method === 'POST' && webhookPaths.has(path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path);
+    return isWebhook ? webhookLog(req, res, next) : httpLog(req, res, next);
+  });
+  for (const route of options.rawBodyRoutes ?? []) app.use(route.path, route.handler);
 
   app.use(
     helmet({
@@ -50,31 +86,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     }),
   );
 
-  app.use(
-    pinoHttp({
-      logger: options.logger,
-      genReqId: (req, res) => {
-        const id = randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      // Only the route shape and outcome: no query strings, bodies, cookies or user ids.
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({
-          id: req.id,
-          method: req.method,
-          path: req.url.split('?')[0],
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-      customLogLevel: (_req, res, error) =>
-        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-    }),
-  );
-
   app.use(healthRoutes(options.readiness, options.isShuttingDown));
-  for (const route of options.rawBodyRoutes ?? []) app.use(route.path, route.handler);
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
   for (const route of options.routes ?? []) app.use(route.path, route.handler);
 

@@ -14,6 +14,13 @@ const LOADING_TIMEOUT_MS = 3_000;
  */
 export const LOADING_MAX_PER_SECOND = 100;
 
+/** How long the webhook's follow-up waits for the animation calls, so they reach LINE before the answer. */
+export const LOADING_HEAD_START_MS = 250;
+
+/**
+ * Starts the animation in these one-to-one chats. Resolves when LINE has answered the calls,
+ * after the head start at most, and at once when the rate limit left nothing to call. Never rejects.
+ */
 export type ShowLoading = (chatIds: string[]) => Promise<void>;
 
 export function createLoadingAnimation(
@@ -21,6 +28,7 @@ export function createLoadingAnimation(
   logger: Logger,
   loadingSeconds = LOADING_SECONDS,
   maxPerSecond = LOADING_MAX_PER_SECOND,
+  headStartMs = LOADING_HEAD_START_MS,
 ): ShowLoading {
   // A token bucket: up to `maxPerSecond` calls in any second, refilled continuously.
   let tokens = maxPerSecond;
@@ -33,14 +41,24 @@ export function createLoadingAnimation(
     tokens -= granted;
     return granted;
   };
-  return async (requested) => {
+  return (requested) => {
     const chatIds = requested.slice(0, take(requested.length));
     if (chatIds.length < requested.length) logger.debug({ skipped: requested.length - chatIds.length }, 'LINE loading animation over its rate limit: skipped');
-    if (chatIds.length === 0) return;
-    const results = await Promise.allSettled(
+    // Under a burst most requests end here: no call, and no timer either.
+    if (chatIds.length === 0) return Promise.resolve();
+    const calls = Promise.allSettled(
       chatIds.map((chatId) => withTimeout('loading', client.showLoadingAnimation({ chatId, loadingSeconds }), LOADING_TIMEOUT_MS)),
-    );
-    const failed = results.filter((r) => r.status === 'rejected').length;
-    if (failed > 0) logger.debug({ failed }, 'LINE loading animation not shown');
+    ).then((results) => {
+      const failed = results.filter((r) => r.status === 'rejected').length;
+      if (failed > 0) logger.debug({ failed }, 'LINE loading animation not shown');
+    });
+    return new Promise<void>((resolve) => {
+      const headStart = setTimeout(resolve, headStartMs);
+      headStart.unref();
+      void calls.then(() => {
+        clearTimeout(headStart);
+        resolve();
+      });
+    });
   };
 }

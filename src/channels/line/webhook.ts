@@ -2,7 +2,7 @@
 // 200, and only then ask a worker to process them. Nothing here waits for the conversation or
 // for LINE's API: LINE wants the answer within two seconds.
 import { validateSignature } from '@line/bot-sdk';
-import express, { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { dataCryptoOf, type Db } from '../../db/client.js';
 import { HttpError } from '../../http/errors.js';
 import type { Queues } from '../../jobs/queues.js';
@@ -13,12 +13,10 @@ import type { ShowLoading } from './loading.js';
 import { describeError } from '../../platform/errors.js';
 
 export const LINE_WEBHOOK_PATH = '/webhooks/line';
-export const LINE_WEBHOOK_BODY_LIMIT = '1mb';
+export const LINE_WEBHOOK_BODY_LIMIT = 1024 * 1024;
 
 /** Events after which the bot answers: the loading animation shows meanwhile. */
 const ANSWERED_EVENT_TYPES = new Set(['message', 'postback', 'follow']);
-/** How long processing waits for the loading animation call, so it reaches LINE before the answer. */
-const LOADING_HEAD_START_MS = 250;
 
 export interface LineWebhookDeps {
   db: Db;
@@ -26,6 +24,7 @@ export interface LineWebhookDeps {
   queues: Queues;
   logger: Logger;
   channelSecret: string;
+  /** Resolves when the animation calls reached LINE (or were skipped): processing waits for it. */
   showLoading?: ShowLoading;
   /** Stores events durably before the 200 (default: storeInboundEvents; src/pipeline/batching.ts coalesces). */
   store?: (events: InboundEventInput[]) => Promise<StoredEvent[]>;
@@ -33,8 +32,45 @@ export interface LineWebhookDeps {
   requestProcessing?: (events: StoredEvent[]) => Promise<void>;
 }
 
-function verifiedBody(req: Request, channelSecret: string): unknown {
-  const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+/**
+ * The body's bytes as they came: the signature is over exactly these. Read without a body parser
+ * (its content-type and charset machinery showed in the webhook's profile and nothing here needs
+ * it). Over `limit` → 413, answered once the rest was read off so the connection stays usable.
+ * Compressed bodies are refused: LINE sends none, and inflating would sign other bytes.
+ */
+function readRawBody(req: Request, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const encoding = req.headers['content-encoding'];
+    if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
+      req.resume();
+      reject(new HttpError(415, 'unsupported_encoding', 'The request encoding is not supported.'));
+      return;
+    }
+    let tooLarge = Number(req.headers['content-length']) > limit;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size > limit) {
+        tooLarge = true;
+        chunks.length = 0;
+      } else {
+        chunks.push(chunk);
+      }
+    });
+    req.once('end', () => {
+      if (tooLarge) reject(new HttpError(413, 'payload_too_large', 'The request body is too large.'));
+      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    });
+    req.once('close', () => {
+      if (!req.complete) reject(new HttpError(400, 'request_aborted', 'The request was aborted.'));
+    });
+    req.once('error', () => reject(new HttpError(400, 'request_aborted', 'The request was aborted.')));
+  });
+}
+
+function verifiedBody(raw: Buffer, req: Request, channelSecret: string): unknown {
   const signature = req.get('x-line-signature');
   if (!signature || !validateSignature(raw, channelSecret, signature)) {
     throw new HttpError(401, 'invalid_signature', 'The x-line-signature header is missing or does not match the request body.');
@@ -84,33 +120,44 @@ function loadingChatIds(events: LineEvent[], stored: StoredEvent[]): string[] {
   return [...ids];
 }
 
+/**
+ * LINE reads only the status. Written directly: express's res.json() would also compute an ETag
+ * of `{}` and check request freshness on every webhook call.
+ */
+function acknowledge(res: Response): void {
+  res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': '2' }).end('{}');
+}
+
 export function lineWebhookRoutes(deps: LineWebhookDeps): Router {
   const router = Router();
+  const crypto = dataCryptoOf(deps.db);
+  const lookupHash = (id: string) => crypto.lookupHash(id);
   const store = deps.store ?? ((events: InboundEventInput[]) => storeInboundEvents(deps.db, events));
   const enqueue = deps.requestProcessing ?? ((events: StoredEvent[]) => requestProcessing(deps.queues, events, deps.logger));
-  router.post('/', express.raw({ type: '*/*', limit: LINE_WEBHOOK_BODY_LIMIT }), async (req, res) => {
-    const json = verifiedBody(req, deps.channelSecret);
+  router.post('/', async (req, res) => {
+    const json = verifiedBody(await readRawBody(req, LINE_WEBHOOK_BODY_LIMIT), req, deps.channelSecret);
     const body = lineWebhookBodySchema.safeParse(json);
     if (!body.success) throw new HttpError(400, 'invalid_request', 'The body is not a LINE webhook request (no events array).');
 
-    const crypto = dataCryptoOf(deps.db);
-    const { inputs, parsed, skipped } = toInboundEvents(body.data.events, body.data.destination, new Date(), (id) => crypto.lookupHash(id));
+    const { inputs, parsed, skipped } = toInboundEvents(body.data.events, body.data.destination, new Date(), lookupHash);
     if (skipped > 0) deps.logger.warn({ skipped }, 'LINE events without webhookEventId or timestamp were not stored');
     // Stored before LINE hears 200: if PostgreSQL fails this throws, LINE sees 5xx and redelivers.
     const stored = await store(inputs);
-    res.status(200).json({});
+    acknowledge(res);
+    // The rest runs on its own, holding only what it needs: awaited here, it would keep the
+    // request, the response and the router's state alive while Redis is busy.
+    void afterAcknowledgement(deps.showLoading ? loadingChatIds(parsed, stored) : [], stored);
+  });
 
+  /** Loading animation, then the workers' jobs; best effort: the sweeper catches up on failures. */
+  async function afterAcknowledgement(chatIds: string[], stored: StoredEvent[]): Promise<void> {
     try {
-      const chatIds = deps.showLoading ? loadingChatIds(parsed, stored) : [];
-      if (chatIds.length > 0) {
-        const loading = deps.showLoading!(chatIds).catch(() => {});
-        await Promise.race([loading, new Promise((resolve) => setTimeout(resolve, LOADING_HEAD_START_MS).unref())]);
-      }
+      if (chatIds.length > 0) await deps.showLoading!(chatIds).catch(() => {});
       await enqueue(stored);
     } catch (error) {
       deps.logger.warn({ err: describeError(error) }, 'after-acknowledgement work failed; the sweeper will catch up');
     }
-  });
+  }
   return router;
 }
 

@@ -1,5 +1,6 @@
 // The webhook's contract with LINE: signature on the raw bytes, durable storage before the 200,
 // no waiting for processing, 5xx only when the event could not be stored.
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../support/databases.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
@@ -155,6 +156,27 @@ describe('POST /webhooks/line', () => {
   it('refuses bodies over 1 MB with 413', async () => {
     const response = await post({ events: [lineEvents.text(fakeLineUserId(), 'あ'.repeat(400_000))] });
     expect(response.status).toBe(413);
+  });
+
+  it('refuses compressed bodies with 415 (the signature is over the bytes LINE sent)', async () => {
+    const text = JSON.stringify({ events: [lineEvents.text(fakeLineUserId(), 'gzip')] });
+    const response = await fetch(`${app.url}/webhooks/line`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', 'x-line-signature': signLineBody(text, SECRET) },
+      body: gzipSync(text),
+    });
+    expect(response.status).toBe(415);
+    expect((await response.json()).error.code).toBe('unsupported_encoding');
+  });
+
+  it('stores text with NUL or a lone surrogate, with U+FFFD in their place', async () => {
+    const userId = fakeLineUserId();
+    const event = lineEvents.text(userId, 'x');
+    const raw = JSON.stringify({ destination: 'Ubot', events: [event] }).replace('"text":"x"', '"text":"a\\u0000b\\ud800c","\\udc00key":1');
+    expect((await post(raw)).status).toBe(200);
+    const stored = await app.runtime.db.inboundEvent.findFirstOrThrow({ where: { externalId: event.webhookEventId } });
+    expect((stored.payload as any).event.message.text).toBe('a\ufffdb\ufffdc');
+    expect((stored.payload as any).event.message['\ufffdkey']).toBe(1);
   });
 });
 
