@@ -5,7 +5,7 @@ import type { Runtime } from '../../runtime.js';
 import type { HttpHooks } from '../index.js';
 import { createLineAdapter } from './adapter.js';
 import { createLineClient } from './client.js';
-import { createLoadingAnimation } from './loading.js';
+import { createLoadingAnimation, createLoadingClient } from './loading.js';
 import { createLineSender } from './sender.js';
 import { batchedInboxStore, batchedProcessingRequests } from '../../pipeline/batching.js';
 import { LINE_WEBHOOK_PATH, lineNotConfiguredRoutes, lineWebhookRoutes } from './webhook.js';
@@ -61,7 +61,7 @@ export function createLineChannel(runtime: Runtime, http: HttpHooks | null): Cha
           queues: runtime.queuesFailFast,
           logger,
           channelSecret,
-          showLoading: createLoadingAnimation(client, logger),
+          showLoading: createLoadingAnimation(createLoadingClient({ apiBaseUrl: config.line.apiBaseUrl, channelAccessToken }), logger),
           // Concurrent webhook requests share one INSERT (and commit) and one Redis round trip.
           store: batchedInboxStore(db),
           requestProcessing: batchedProcessingRequests(runtime.queuesFailFast, logger),

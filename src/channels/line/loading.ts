@@ -1,6 +1,7 @@
 // LINE's loading animation ("…" in the chat) while the bot prepares an answer. Best effort:
 // a failure here must never delay or fail anything else.
-import type { messagingApi } from '@line/bot-sdk';
+import http from 'node:http';
+import https from 'node:https';
 import type { Logger } from '../../platform/logger.js';
 import { withTimeout } from './client.js';
 
@@ -23,8 +24,62 @@ export const LOADING_HEAD_START_MS = 250;
  */
 export type ShowLoading = (chatIds: string[]) => Promise<void>;
 
+/** The one call of LINE's API the animation needs (the SDK's MessagingApiClient has it too). */
+export interface LoadingClient {
+  showLoadingAnimation(request: { chatId: string; loadingSeconds: number }): Promise<unknown>;
+}
+
+export class LoadingCallError extends Error {
+  constructor(readonly status: number) {
+    super(`LINE answered ${status} to the loading animation`);
+    this.name = 'LoadingCallError';
+  }
+}
+
+/**
+ * The loading call over node:http(s) with kept-alive connections: the same request as the SDK's
+ * (`POST /v2/bot/chat/loading/start`, bearer token, JSON body), without fetch. Through the SDK
+ * (fetch, undici) each call cost the webhook process about half a millisecond of CPU; at LINE's
+ * 100 calls a second under a burst, that was a fifth of the webhook's CPU.
+ */
+export function createLoadingClient(options: { apiBaseUrl: string; channelAccessToken: string; timeoutMs?: number }): LoadingClient {
+  const url = new URL(`${options.apiBaseUrl.replace(/\/+$/, '')}/v2/bot/chat/loading/start`);
+  const transport = url.protocol === 'https:' ? https : http;
+  const agent = new transport.Agent({ keepAlive: true, maxSockets: 16 });
+  const authorization = `Bearer ${options.channelAccessToken}`;
+  const timeout = options.timeoutMs ?? LOADING_TIMEOUT_MS;
+  return {
+    showLoadingAnimation(request) {
+      const body = JSON.stringify(request);
+      return new Promise<void>((resolve, reject) => {
+        const call = transport.request(
+          url,
+          {
+            method: 'POST',
+            agent,
+            timeout,
+            headers: { authorization, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'yorisoi' },
+          },
+          (response) => {
+            response.resume(); // `{}` on success; nothing to read
+            response.once('end', () => {
+              const status = response.statusCode ?? 0;
+              if (status >= 200 && status < 300) resolve();
+              else reject(new LoadingCallError(status));
+            });
+            response.once('error', reject);
+          },
+        );
+        call.once('timeout', () => call.destroy(new Error(`no answer within ${timeout} ms`)));
+        call.once('error', reject);
+        call.end(body);
+      });
+    },
+  };
+}
+
 export function createLoadingAnimation(
-  client: Pick<messagingApi.MessagingApiClient, 'showLoadingAnimation'>,
+  client: LoadingClient,
   logger: Logger,
   loadingSeconds = LOADING_SECONDS,
   maxPerSecond = LOADING_MAX_PER_SECOND,
