@@ -199,29 +199,40 @@ export async function escalateReminder(deps: ReminderDeps, reminderId: string): 
   return 'escalated';
 }
 
+/** Reminders whose queue jobs are looked up at once by the reconciler. */
+const RECONCILE_BATCH = 200;
+
 /**
  * Rebuilds the delayed jobs of every pending reminder and escalation whose job Redis no longer
  * has (Redis here keeps nothing on disk). Safe to run any time, from any number of workers:
  * job ids are the reminder ids, and firing is idempotent.
  */
 export async function reconcileReminders(deps: ReminderDeps): Promise<{ restored: number }> {
-  const now = (deps.now ?? (() => new Date()))();
+  const clock = deps.now ?? (() => new Date());
   let restored = 0;
   const pending = await deps.db.reminder.findMany({
     where: { cancelledAt: null, OR: [{ firedAt: null }, { firedAt: { not: null }, escalatedAt: null, escalateAt: { not: null } }] },
     select: { id: true, dueAt: true, firedAt: true, escalateAt: true },
   });
   const queue = deps.queues.reminders;
-  for (const reminder of pending) {
-    const stage = reminder.firedAt ? 'escalate' : 'fire';
-    const jobId = stage === 'fire' ? fireJobId(reminder.id) : escalateJobId(reminder.id);
-    const at = stage === 'fire' ? reminder.dueAt : reminder.escalateAt!;
-    const job = await queue.getJob(jobId);
-    const state = job ? await job.getState() : null;
-    if (state && state !== 'completed' && state !== 'failed' && state !== 'unknown') continue;
-    if (job) await job.remove().catch(() => {});
-    await deps.queues.add('reminders', jobId, { reminderId: reminder.id, stage }, { delay: Math.max(0, at.getTime() - now.getTime()) });
-    restored++;
+  // Many thousands may be pending: their jobs are looked up a batch at a time, not one by one.
+  for (let from = 0; from < pending.length; from += RECONCILE_BATCH) {
+    const batch = pending.slice(from, from + RECONCILE_BATCH).map((reminder) => {
+      const stage = reminder.firedAt ? ('escalate' as const) : ('fire' as const);
+      return { reminder, stage, jobId: stage === 'fire' ? fireJobId(reminder.id) : escalateJobId(reminder.id), at: stage === 'fire' ? reminder.dueAt : reminder.escalateAt! };
+    });
+    const jobs = await Promise.all(batch.map(async ({ jobId }) => {
+      const job = await queue.getJob(jobId);
+      return { job, state: job ? await job.getState() : null };
+    }));
+    for (const [index, { reminder, stage, jobId, at }] of batch.entries()) {
+      const { job, state } = jobs[index]!;
+      if (state && state !== 'completed' && state !== 'failed' && state !== 'unknown') continue;
+      if (job) await job.remove().catch(() => {});
+      // The delay from the time of adding: a long pass must not make every restored job late.
+      await deps.queues.add('reminders', jobId, { reminderId: reminder.id, stage }, { delay: Math.max(0, at.getTime() - clock().getTime()) });
+      restored++;
+    }
   }
   if (restored > 0) deps.logger.info({ restored }, 'reconciler restored reminder jobs');
   return { restored };
