@@ -81,7 +81,9 @@ export async function deliverNotification(
   const { webhookUrl, smtpUrl, emailFrom, emailTo } = deps.config.notify;
   const link = caseLink(deps.config.publicBaseUrl, notification.caseId);
   const text = `[よりそい・${urgencyLabel[notification.urgency]}] ${notification.title}\n${link}`;
-  if (webhookUrl) {
+  // Each target is marked as soon as it has the notification: when the other one fails, the
+  // job's retry sends only what is missing.
+  if (webhookUrl && !notification.webhookSentAt) {
     // `text` is what Slack and Teams incoming webhooks display; the rest is for other receivers.
     const response = await fetch(webhookUrl, {
       method: 'POST',
@@ -90,8 +92,9 @@ export async function deliverNotification(
       signal: AbortSignal.timeout(10_000),
     });
     if (!response.ok) throw new Error(`notification webhook answered ${response.status}`);
+    await deps.db.notification.update({ where: { id: notification.id }, data: { webhookSentAt: new Date() } });
   }
-  if (smtpUrl && emailTo.length > 0) {
+  if (smtpUrl && emailTo.length > 0 && !notification.emailSentAt) {
     const transport = nodemailer.createTransport(smtpUrl);
     try {
       await transport.sendMail({
@@ -103,6 +106,7 @@ export async function deliverNotification(
     } finally {
       transport.close();
     }
+    await deps.db.notification.update({ where: { id: notification.id }, data: { emailSentAt: new Date() } });
   }
   await deps.db.notification.update({ where: { id: notification.id }, data: { deliveredAt: new Date() } });
 }

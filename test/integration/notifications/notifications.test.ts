@@ -132,6 +132,29 @@ describe('staff notifications', () => {
     expect((await db().notification.findUniqueOrThrow({ where: { id: notification.id } })).deliveredAt).not.toBeNull();
   });
 
+  it('after a failed e-mail, the retry sends the e-mail only: the webhook got it once', async () => {
+    const notification = await db().$transaction((tx) => createNotification(tx, { kind: 'UNCLAIMED', urgency: 'NORMAL', audience: 'staff' }));
+    const logger = createLogger({ level: 'silent' });
+    const posts = () => received.filter((r) => r.body.id === notification.id).length;
+    const smtpDown = { notify: { webhookUrl, smtpUrl: 'smtp://127.0.0.1:1', emailFrom: 'yorisoi@city.example.jp', emailTo: ['desk@city.example.jp'] }, publicBaseUrl: 'https://y.jp' };
+    await expect(deliverNotification({ db: db(), config: smtpDown, logger }, notification.id)).rejects.toThrow();
+    await expect(deliverNotification({ db: db(), config: smtpDown, logger }, notification.id)).rejects.toThrow();
+    expect(posts()).toBe(1);
+    const marks = await db().notification.findUniqueOrThrow({ where: { id: notification.id } });
+    expect(marks.webhookSentAt).not.toBeNull();
+    expect(marks.emailSentAt).toBeNull();
+    expect(marks.deliveredAt).toBeNull();
+
+    const before = smtp.mails.length;
+    const smtpBack = { ...smtpDown, notify: { ...smtpDown.notify, smtpUrl: smtp.url } };
+    await deliverNotification({ db: db(), config: smtpBack, logger }, notification.id);
+    expect(posts()).toBe(1);
+    expect(smtp.mails.length).toBe(before + 1);
+    const done = await db().notification.findUniqueOrThrow({ where: { id: notification.id } });
+    expect(done.emailSentAt).not.toBeNull();
+    expect(done.deliveredAt).not.toBeNull();
+  });
+
   it('serves the job queue board to admins only', async () => {
     const admin = await StaffClient.login(app.url, await createStaff(db(), { role: 'ADMIN' }));
     const counselor = await StaffClient.login(app.url, await createStaff(db(), { role: 'COUNSELOR' }));
