@@ -64,7 +64,7 @@ export async function inPgTransaction<T>(pool: pg.Pool, prelude: string, fn: (sq
   };
   client.on('error', onError);
   try {
-    await client.query(`BEGIN; ${prelude}`);
+    await client.query(prelude ? `BEGIN; ${prelude}` : 'BEGIN');
     const result = await fn(clientExecutor(client));
     await client.query('COMMIT');
     return result;

@@ -39,19 +39,22 @@ export interface NewNotification {
   reminderId?: string | null;
 }
 
+/** The stored row of a new notification (its title from the catalogue, never user text). */
+export function notificationRow(input: NewNotification) {
+  return {
+    kind: input.kind,
+    urgency: input.urgency,
+    audience: input.audience,
+    staffId: input.staffId ?? null,
+    caseId: input.caseId ?? null,
+    reminderId: input.reminderId ?? null,
+    title: titles[input.kind],
+  };
+}
+
 /** Creates the notification inside the caller's transaction; call `announce` after commit. */
 export async function createNotification(tx: Prisma.TransactionClient, input: NewNotification) {
-  return tx.notification.create({
-    data: {
-      kind: input.kind,
-      urgency: input.urgency,
-      audience: input.audience,
-      staffId: input.staffId ?? null,
-      caseId: input.caseId ?? null,
-      reminderId: input.reminderId ?? null,
-      title: titles[input.kind],
-    },
-  });
+  return tx.notification.create({ data: notificationRow(input) });
 }
 
 /** After commit: live in every console at once, then outbound delivery through the queue. */

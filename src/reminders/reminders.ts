@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import type { Db, Prisma, Reminder, ReminderKind, Urgency } from '../db/client.js';
 import type { Queues } from '../jobs/queues.js';
 import type { Logger } from '../platform/logger.js';
 import type { RealtimePublisher } from '../realtime/bus.js';
-import { announceNotification, createNotification } from '../notifications/notifications.js';
+import { sqlPoolOf } from '../db/client.js';
+import { inPgTransaction } from '../db/sql.js';
+import { announceNotification, createNotification, notificationRow } from '../notifications/notifications.js';
 import type { ReminderPolicy } from './policy.js';
-import { requestProcessing, sourceKeyFor, storeInboundEvents } from '../pipeline/inbox.js';
+import { requestProcessing, sourceKeyFor, storeInboundEvents, type StoredEvent } from '../pipeline/inbox.js';
 import type { SystemEvent } from '../pipeline/process-source.js';
 
 // PostgreSQL is the source of truth for reminders; BullMQ delayed jobs only do the timing.
@@ -98,26 +101,18 @@ async function queueCheckIn(tx: Tx, reminder: Reminder, now: Date) {
   ]);
 }
 
-/** Is what the reminder is about still true? (A claimed case needs no "unclaimed" reminder.) */
-async function stillRelevant(tx: Tx, reminder: Reminder): Promise<boolean> {
-  if (reminder.kind === 'HANDOVER_UNACKNOWLEDGED') {
-    if (!reminder.handoverId) return false;
-    const handover = await tx.handover.findUnique({ where: { id: reminder.handoverId } });
-    return handover !== null && handover.acknowledgedAt === null;
-  }
-  if (!reminder.caseId) return false;
-  const kase = await tx.case.findUnique({ where: { id: reminder.caseId } });
-  if (!kase) return false;
-  if (kase.status === 'CLOSED' && reminder.kind !== 'USER_CHECK_IN') return false;
-  switch (reminder.kind) {
-    case 'USER_CHECK_IN': {
-      // Only with the person's standing consent, and only while LINE can still reach them.
-      const contact = await tx.contact.findFirst({ where: { conversations: { some: { id: kase.conversationId } } } });
-      const consent = contact
-        ? await tx.consent.findFirst({ where: { contactId: contact.id, kind: 'check_in' }, orderBy: { createdAt: 'desc' } })
-        : null;
-      return contact !== null && contact.blockedAt === null && consent?.granted === true;
-    }
+interface CaseFacts {
+  status: string;
+  assigneeId: string | null;
+  waitingSince: Date | null;
+  lastStaffMessageAt: Date | null;
+}
+
+/** Whether a reminder other than a check-in still applies, given its case or handover as they are now. */
+function stillApplies(kind: ReminderKind, kase: CaseFacts | null, handover: { acknowledgedAt: Date | null } | null): boolean {
+  if (kind === 'HANDOVER_UNACKNOWLEDGED') return handover !== null && handover.acknowledgedAt === null;
+  if (!kase || kase.status === 'CLOSED') return false;
+  switch (kind) {
     case 'UNCLAIMED':
       return kase.assigneeId === null && kase.status === 'QUEUED';
     case 'AWAITING_STAFF_REPLY':
@@ -127,36 +122,117 @@ async function stillRelevant(tx: Tx, reminder: Reminder): Promise<boolean> {
   }
 }
 
-/** Fires a due reminder once: a notification for staff, then an escalation timer. */
-export async function fireReminder(deps: ReminderDeps, reminderId: string): Promise<'fired' | 'skipped'> {
-  const now = (deps.now ?? (() => new Date()))();
-  const result = await deps.db.$transaction(async (tx) => {
+/** Is what the reminder is about still true? (A claimed case needs no "unclaimed" reminder.) */
+async function stillRelevant(tx: Tx, reminder: Reminder): Promise<boolean> {
+  if (reminder.kind === 'HANDOVER_UNACKNOWLEDGED') {
+    const handover = reminder.handoverId ? await tx.handover.findUnique({ where: { id: reminder.handoverId } }) : null;
+    return stillApplies(reminder.kind, null, handover);
+  }
+  const kase = reminder.caseId ? await tx.case.findUnique({ where: { id: reminder.caseId } }) : null;
+  if (!kase || reminder.kind !== 'USER_CHECK_IN') return stillApplies(reminder.kind, kase, null);
+  // A check-in: only with the person's standing consent, and only while LINE can still reach them.
+  const contact = await tx.contact.findFirst({ where: { conversations: { some: { id: kase.conversationId } } } });
+  const consent = contact ? await tx.consent.findFirst({ where: { contactId: contact.id, kind: 'check_in' }, orderBy: { createdAt: 'desc' } }) : null;
+  return contact !== null && contact.blockedAt === null && consent?.granted === true;
+}
+
+type Fired = { reminder: Pick<Reminder, 'kind' | 'escalateAt'>; notificationId: string | null; checkIn: StoredEvent[] | null };
+
+/**
+ * Fires a staff reminder (not a check-in) in plain SQL (src/db/sql.ts): thousands can fall due
+ * together, and a reminder that waits behind the others is a late reminder. Two statements
+ * under the reminder's row lock. Null: nothing to fire; 'check-in': the Prisma path's.
+ */
+async function fireStaffReminder(deps: ReminderDeps, reminderId: string, now: Date): Promise<Fired | null | 'check-in'> {
+  return inPgTransaction(sqlPoolOf(deps.db), '', async (sql) => {
+    const [row] = await sql.query<{
+      kind: ReminderKind;
+      caseId: string | null;
+      urgency: Urgency;
+      firedAt: Date | null;
+      cancelledAt: Date | null;
+      caseStatus: string | null;
+      assigneeId: string | null;
+      waitingSince: Date | null;
+      lastStaffMessageAt: Date | null;
+      handoverId: string | null;
+      acknowledgedAt: Date | null;
+    }>(
+      `SELECT r."kind"::text AS "kind", r."caseId", r."urgency"::text AS "urgency", r."firedAt", r."cancelledAt",
+              k."status"::text AS "caseStatus", k."assigneeId", k."waitingSince", k."lastStaffMessageAt",
+              h."id" AS "handoverId", h."acknowledgedAt"
+       FROM "Reminder" r
+       LEFT JOIN "Case" k ON k."id" = r."caseId"
+       LEFT JOIN "Handover" h ON h."id" = r."handoverId"
+       WHERE r."id" = $1::uuid
+       FOR UPDATE OF r`,
+      [reminderId],
+    );
+    if (!row || row.firedAt || row.cancelledAt) return null;
+    if (row.kind === 'USER_CHECK_IN') return 'check-in';
+    const kase = row.caseStatus === null ? null : { status: row.caseStatus, assigneeId: row.assigneeId, waitingSince: row.waitingSince, lastStaffMessageAt: row.lastStaffMessageAt };
+    const at = now.toISOString();
+    if (!stillApplies(row.kind, kase, row.handoverId === null ? null : { acknowledgedAt: row.acknowledgedAt })) {
+      await sql.query(`UPDATE "Reminder" SET "cancelledAt" = $2::timestamp(3) WHERE "id" = $1::uuid`, [reminderId, at]);
+      return null;
+    }
+    const toAssignee = row.kind === 'AWAITING_STAFF_REPLY' || row.kind === 'FOLLOW_UP';
+    const notification = notificationRow({
+      kind: row.kind,
+      urgency: row.urgency,
+      audience: toAssignee && kase?.assigneeId ? 'assignee' : 'staff',
+      staffId: toAssignee ? (kase?.assigneeId ?? null) : null,
+      caseId: row.caseId,
+      reminderId,
+    });
+    const notificationId = randomUUID();
+    const escalateAt = row.kind === 'FOLLOW_UP' ? null : deps.policy.escalationAt(row.urgency, now);
+    await sql.query(
+      `WITH notification AS (
+         INSERT INTO "Notification" ("id", "kind", "urgency", "audience", "staffId", "caseId", "reminderId", "title", "createdAt")
+         VALUES ($1::uuid, $2, $3::"Urgency", $4, $5::uuid, $6::uuid, $7::uuid, $8, $12::timestamp(3))),
+       fired AS (UPDATE "Reminder" SET "firedAt" = $9::timestamp(3), "escalateAt" = $10::timestamp(3) WHERE "id" = $7::uuid)
+       INSERT INTO "AuditEvent" ("actorType", "action", "caseId", "detail", "at") VALUES ('system', 'reminder.fired', $6::uuid, $11::jsonb, $9::timestamp(3))`,
+      [
+        notificationId,
+        notification.kind,
+        notification.urgency,
+        notification.audience,
+        notification.staffId,
+        notification.caseId,
+        reminderId,
+        notification.title,
+        at,
+        escalateAt?.toISOString() ?? null,
+        JSON.stringify({ kind: row.kind, reminderId }),
+        // Created now, as Prisma's @default(now()) would: `now` is the reminder's clock.
+        new Date().toISOString(),
+      ],
+    );
+    return { reminder: { kind: row.kind, escalateAt }, notificationId, checkIn: null };
+  });
+}
+
+/** Fires a due check-in: the person's conversation gets a "how are you?" event (Prisma path, rare). */
+async function fireCheckIn(deps: ReminderDeps, reminderId: string, now: Date): Promise<Fired | null> {
+  return deps.db.$transaction(async (tx) => {
     const [locked] = await tx.$queryRaw<Reminder[]>`SELECT * FROM "Reminder" WHERE "id" = ${reminderId}::uuid FOR UPDATE`;
     if (!locked || locked.firedAt || locked.cancelledAt) return null;
     if (!(await stillRelevant(tx, locked))) {
       await tx.reminder.update({ where: { id: locked.id }, data: { cancelledAt: now } });
       return null;
     }
-    if (locked.kind === 'USER_CHECK_IN') {
-      const checkIn = await queueCheckIn(tx, locked, now);
-      await tx.reminder.update({ where: { id: locked.id }, data: { firedAt: now } });
-      return { reminder: { ...locked, firedAt: now, escalateAt: null }, notificationId: null, checkIn };
-    }
-    const kase = locked.caseId ? await tx.case.findUnique({ where: { id: locked.caseId }, select: { assigneeId: true } }) : null;
-    const toAssignee = locked.kind === 'AWAITING_STAFF_REPLY' || locked.kind === 'FOLLOW_UP';
-    const notification = await createNotification(tx, {
-      kind: locked.kind as Exclude<ReminderKind, 'USER_CHECK_IN'>,
-      urgency: locked.urgency,
-      audience: toAssignee && kase?.assigneeId ? 'assignee' : 'staff',
-      staffId: toAssignee ? (kase?.assigneeId ?? null) : null,
-      caseId: locked.caseId,
-      reminderId: locked.id,
-    });
-    const escalateAt = locked.kind === 'FOLLOW_UP' ? null : deps.policy.escalationAt(locked.urgency, now);
-    const reminder = await tx.reminder.update({ where: { id: locked.id }, data: { firedAt: now, escalateAt } });
-    await tx.auditEvent.create({ data: { actorType: 'system', action: 'reminder.fired', caseId: locked.caseId, detail: { kind: locked.kind, reminderId: locked.id }, at: now } });
-    return { reminder, notificationId: notification.id, checkIn: null };
+    const checkIn = await queueCheckIn(tx, locked, now);
+    await tx.reminder.update({ where: { id: locked.id }, data: { firedAt: now } });
+    return { reminder: { kind: locked.kind, escalateAt: null }, notificationId: null, checkIn };
   });
+}
+
+/** Fires a due reminder once: a notification for staff, then an escalation timer. */
+export async function fireReminder(deps: ReminderDeps, reminderId: string): Promise<'fired' | 'skipped'> {
+  const now = (deps.now ?? (() => new Date()))();
+  const staff = await fireStaffReminder(deps, reminderId, now);
+  const result = staff === 'check-in' ? await fireCheckIn(deps, reminderId, now) : staff;
   if (!result) return 'skipped';
   deps.logger.info({ reminderId, kind: result.reminder.kind }, 'reminder fired');
   if (result.checkIn) await requestProcessing(deps.queues, result.checkIn, deps.logger);
