@@ -141,8 +141,8 @@ describe('staff console (Chromium)', () => {
   }, 120_000);
 
   it('announces an emergency in the notifications panel, whose link opens the case', async () => {
-    await page.goto(`${app.url}/staff`);
-    if (await page.locator('#logout-button').isVisible()) await page.click('#logout-button');
+    // A fresh browser session (clicking "log out" could race the next page load under load).
+    await page.context().clearCookies();
     await logIn(counselor);
     const { chat, caseId } = await queuedWebCase(app.url, db, '今日はありがとうございました');
     await chat.send({ text: 'もう死にたい。今夜で終わりにする' });
