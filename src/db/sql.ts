@@ -29,6 +29,9 @@ export function createPool(connectionString: string, max: number): pg.Pool {
     max,
     // Fail fast when PostgreSQL is gone so readiness and webhooks answer instead of hanging.
     connectionTimeoutMillis: 3_000,
+    // Columns are UTC wall time (as Prisma writes them): so is anything PostgreSQL itself stamps
+    // (column defaults, now()), whatever time zone the server is set to.
+    options: '-c TimeZone=UTC',
     types,
   });
   // An idle connection dropped by a PostgreSQL restart: the pool replaces it; never crash on it.

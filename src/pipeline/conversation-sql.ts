@@ -4,7 +4,7 @@ import { SqlBuilder, type SqlExecutor } from '../db/sql.js';
 
 // The statements the pipeline runs for one inbound event (src/pipeline/process-source.ts): read
 // the next event, read the person and their conversation, then write everything the event
-// changed in ONE statement. Ids are made here (as Prisma would make them), so rows that refer to
+// changed in one statement (two when the effects need the Prisma path in between). Ids are made here (as Prisma would make them), so rows that refer to
 // each other are inserted together; encrypted columns are sealed here, as src/db/encryption.ts
 // would on a Prisma write.
 
@@ -123,8 +123,14 @@ export interface CasePatch {
   stage?: string;
   status?: string;
   lastUserMessageAt?: Date;
-  waitingSince?: Date;
+  /** Set unless the case is already waiting (decided by the row as it is when written). */
+  waitingSinceUnlessSet?: Date;
+  /** WAITING_USER becomes ACTIVE (the person answered); any other status stays. */
+  resumeIfWaitingForUser?: boolean;
 }
+
+/** What a new case is created with (it has no earlier row to decide against). */
+export type NewCaseColumns = Pick<CasePatch, 'language' | 'consulterType' | 'stage' | 'status' | 'lastUserMessageAt'>;
 
 /**
  * Writes collected while an event is handled, sent as one statement of data-modifying CTEs. A
@@ -182,7 +188,7 @@ export class WriteBatch {
   }
 
   /** Creates the case of a conversation with `patch` applied. */
-  insertCase(row: { id: string; conversationId: string; channel: Channel; now: Date; patch: CasePatch }) {
+  insertCase(row: { id: string; conversationId: string; channel: Channel; now: Date; patch: NewCaseColumns }) {
     const columns = ['"id"', '"conversationId"', '"channel"', '"createdAt"', '"updatedAt"'];
     const values = [this.b.p(row.id, 'uuid'), this.b.p(row.conversationId, 'uuid'), this.b.p(row.channel, '"Channel"'), this.b.time(row.now), this.b.time(row.now)];
     for (const [column, value] of this.patchAssignments(row.patch)) {
@@ -204,7 +210,10 @@ export class WriteBatch {
     if (patch.stage !== undefined) out.push(['"stage"', this.b.p(patch.stage, 'text')]);
     if (patch.status !== undefined) out.push(['"status"', this.b.p(patch.status, '"CaseStatus"')]);
     if (patch.lastUserMessageAt !== undefined) out.push(['"lastUserMessageAt"', this.b.time(patch.lastUserMessageAt)]);
-    if (patch.waitingSince !== undefined) out.push(['"waitingSince"', this.b.time(patch.waitingSince)]);
+    // Written against the row itself, not the copy read earlier: a counsellor closing the case
+    // meanwhile is not undone.
+    if (patch.waitingSinceUnlessSet !== undefined) out.push(['"waitingSince"', `COALESCE("waitingSince", ${this.b.time(patch.waitingSinceUnlessSet)})`]);
+    if (patch.resumeIfWaitingForUser) out.push(['"status"', `CASE WHEN "status" = 'WAITING_USER' THEN 'ACTIVE'::"CaseStatus" ELSE "status" END`]);
     return out;
   }
 

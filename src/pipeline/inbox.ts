@@ -23,7 +23,8 @@ export async function lockSource(tx: Pick<Db, '$queryRaw'>, sourceKey: string): 
 
 /** The same lock as an SQL statement without parameters (it goes with BEGIN in one round trip). */
 export function lockSourceStatement(sourceKey: string): string {
-  return `SELECT pg_advisory_xact_lock(hashtextextended(${sqlLiteral(sourceKey)}, 0))`;
+  // Bounded like the Prisma transactions' wait: a lock held that long fails the job, which retries.
+  return `SET LOCAL lock_timeout = '20s'; SELECT pg_advisory_xact_lock(hashtextextended(${sqlLiteral(sourceKey)}, 0))`;
 }
 
 export interface InboundEventInput {

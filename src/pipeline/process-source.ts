@@ -5,7 +5,7 @@ import { dataCryptoOf, Prisma, sqlPoolOf, type Channel, type DataCrypto, type Db
 import { applyEffects, casePatchOf, intakeAnswerOf, type EffectContext } from '../cases/effects.js';
 import type { ConversationContext, ConversationInput, DomainEffect, Language, OutboundMessage, StepResult, TriageResult } from '../conversation/types.js';
 import { inPgTransaction, prismaExecutor, type SqlExecutor } from '../db/sql.js';
-import { takeNextEvent, touchContact, WriteBatch, type CasePatch, type CaseSnapshot, type DeliveryRow, type MessageRow, type StoredInboundEvent } from './conversation-sql.js';
+import { takeNextEvent, touchContact, WriteBatch, type CasePatch, type CaseSnapshot, type NewCaseColumns, type DeliveryRow, type MessageRow, type StoredInboundEvent } from './conversation-sql.js';
 import type { DeskHours } from '../desk/desk-hours.js';
 import type { Queues } from '../jobs/queues.js';
 import type { Logger } from '../platform/logger.js';
@@ -70,7 +70,7 @@ class NeedsPrismaTransaction extends Error {
   }
 }
 
-function prismaTx(store: EventStore, reason: string): Prisma.TransactionClient {
+function requirePrisma(store: EventStore, reason: string): Prisma.TransactionClient {
   if (!store.tx) throw new NeedsPrismaTransaction(reason);
   return store.tx;
 }
@@ -78,7 +78,8 @@ function prismaTx(store: EventStore, reason: string): Prisma.TransactionClient {
 /** Effects the SQL path writes itself; any other effect sends the event to the Prisma path. */
 const SQL_EFFECTS = new Set<DomainEffect['type']>(['openCase', 'updateCase', 'recordAnswer']);
 
-const DESK_EVENTS = new Set(['staffJoined', 'staffLeft', 'inactivity', 'checkIn']);
+/** Events the desk itself puts in a person's queue. */
+const DESK_EVENTS = new Set<string>(systemEventSchema.shape.system.options);
 
 /**
  * Processes every stored, unprocessed event of one source (one person on one channel), oldest
@@ -199,7 +200,7 @@ async function handleEvent(store: EventStore, deps: PipelineDeps, sourceKey: str
       break;
 
     case 'unsend': {
-      const tx = prismaTx(store, 'unsend');
+      const tx = requirePrisma(store, 'unsend');
       const contact = await tx.contact.findUnique({
         where: { channel_channelUserIdHash: { channel: event.channel, channelUserIdHash: store.crypto.lookupHash(interpreted.channelUserId) } },
       });
@@ -279,13 +280,13 @@ async function handleConversationEvent(
       // A person who writes after staff answered is waiting for a human again.
       const staffInvolved = ['ACTIVE', 'WAITING_USER', 'INFO_GIVEN', 'HANDED_OVER'].includes(kase.status);
       if (staffInvolved && kase.assigneeId) {
-        const tx = prismaTx(store, 'a reminder for the counsellor');
+        const tx = requirePrisma(store, 'a reminder for the counsellor');
         const reminder = await reminderRules.userWaiting(tx, deps.reminderPolicy, kase, kase.waitingSince ?? now);
         if (reminder) post.reminders.push(reminder);
       }
       casePatch.lastUserMessageAt = now;
-      if (staffInvolved && !kase.waitingSince) casePatch.waitingSince = now;
-      if (kase.status === 'WAITING_USER') casePatch.status = 'ACTIVE';
+      if (staffInvolved) casePatch.waitingSinceUnlessSet = now;
+      casePatch.resumeIfWaitingForUser = true;
       post.publish.push([{ kind: 'staff' }, { type: 'case', caseId: kase.id, change: 'message' }]);
     }
   }
@@ -303,7 +304,7 @@ async function handleConversationEvent(
   const result = deps.engine.step(previousState, event.input, { now, triage, desk: { open: nextOpening === null, nextOpening } });
   const language = ((result.state as { language?: Language } | null)?.language ?? 'ja') as Language;
   const sqlEffects = result.effects.every((effect) => SQL_EFFECTS.has(effect.type));
-  if (!sqlEffects) prismaTx(store, 'effects beyond the intake');
+  if (!sqlEffects) requirePrisma(store, 'effects beyond the intake');
 
   const lastInboundAt = event.record ? now : null;
   const lastOutboundAt = result.messages.length > 0 ? now : null;
@@ -334,14 +335,15 @@ async function handleConversationEvent(
       Object.assign(casePatch, casePatchOf(effect));
       if (effect.type === 'recordAnswer') answers.push({ caseId: caseId!, ...intakeAnswerOf(effect), createdAt: now });
     }
-    if (createCase) writes.insertCase({ id: caseId!, conversationId, channel, now, patch: { language, lastUserMessageAt: now, ...casePatch } });
+    // A new case has no earlier state to keep: only the intake effects' columns (see insertCase).
+    if (createCase) writes.insertCase({ id: caseId!, conversationId, channel, now, patch: { language, lastUserMessageAt: now, ...effectColumns(casePatch) } });
     else if (kase && Object.keys(casePatch).length > 0) writes.updateCase(kase.id, now, casePatch);
     writes.insertIntakeAnswers(answers);
   } else {
     // The rows the effects build on go first; the domain services then work on them through Prisma.
     if (kase && Object.keys(casePatch).length > 0) writes.updateCase(kase.id, now, casePatch);
     await writes.flush(store.sql);
-    const outcome = await applyEffects(prismaTx(store, 'effects'), effectContext, result.effects);
+    const outcome = await applyEffects(requirePrisma(store, 'effects'), effectContext, result.effects);
     post.reminders.push(...outcome.reminders);
     post.notifications.push(...outcome.notifications);
     if (outcome.dataDeleted) {
@@ -356,6 +358,10 @@ async function handleConversationEvent(
   if (reachable) {
     post.deliveries.push(...writes.insertDeliveries(deliveryRows(adapter, channel, conversationId, event.channelUserId, result.messages, now, event.replyToken)));
   }
+}
+
+function effectColumns({ language, consulterType, stage }: CasePatch): NewCaseColumns {
+  return { ...(language ? { language } : {}), ...(consulterType ? { consulterType } : {}), ...(stage ? { stage } : {}) };
 }
 
 function publishMessages(post: PostCommit, topic: Topic, conversationId: string, messageIds: string[]) {

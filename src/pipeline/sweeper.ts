@@ -11,7 +11,8 @@ export const SWEEP_GRACE_MS = 5_000;
 /**
  * Re-enqueues stored work that has no live job: events stored while Redis was down, and whatever
  * a Redis restart (which keeps nothing on disk here) forgot. Work whose job is still waiting,
- * running or backing off is left alone, so a slow delivery is never sent twice in parallel; a
+ * running or backing off, and a delivery leased to its sender, are left alone, so a slow
+ * delivery is never sent twice in parallel; a
  * job that finished or failed without finishing the work is replaced under the same id.
  */
 export async function sweep(deps: { db: Db; queues: Queues; logger: Logger }, now = new Date()): Promise<{ sources: number; deliveries: number }> {
@@ -22,7 +23,8 @@ export async function sweep(deps: { db: Db; queues: Queues; logger: Logger }, no
   }
   let deliveries = 0;
   const pending = await deps.db.outboundDelivery.findMany({
-    where: { status: 'PENDING', createdAt: { lt: olderThan } },
+    // A leased delivery is being sent right now (its sender gives it back or the lease ends).
+    where: { status: 'PENDING', createdAt: { lt: olderThan }, OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }] },
     select: { id: true },
     orderBy: { createdAt: 'asc' },
     take: 500,

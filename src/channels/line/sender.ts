@@ -3,7 +3,7 @@
 import type { messagingApi } from '@line/bot-sdk';
 import { z } from 'zod';
 import type { OutboundDelivery } from '../../db/client.js';
-import { PermanentDeliveryError, type OutboundSender } from '../../pipeline/delivery.js';
+import { EarlierDeliveryPending, PermanentDeliveryError, type OutboundSender, type SendOptions } from '../../pipeline/delivery.js';
 import type { Logger } from '../../platform/logger.js';
 import { HTTPFetchError, LINE_CALL_TIMEOUT_MS, describeCallError, lineErrorMessage, withTimeout } from './client.js';
 
@@ -70,7 +70,7 @@ export function createLineSender(deps: LineSenderDeps): OutboundSender {
   const log = deps.logger.child({ channel: 'LINE' });
 
   return {
-    async send(delivery: OutboundDelivery) {
+    async send(delivery: OutboundDelivery, options: SendOptions = { waitForEarlier: true }) {
       const parsed = payloadSchema.safeParse(delivery.payload);
       if (!parsed.success) throw new PermanentDeliveryError('invalid_payload', 'the stored delivery is not a LINE message batch');
       const messages = parsed.data.messages as unknown as messagingApi.Message[];
@@ -79,6 +79,7 @@ export function createLineSender(deps: LineSenderDeps): OutboundSender {
         throw new PermanentDeliveryError('blocked', 'the person has blocked the account (unfollow)');
       }
       if (deps.hasEarlierPending) {
+        if (!options.waitForEarlier && (await deps.hasEarlierPending(delivery))) throw new EarlierDeliveryPending();
         const deadline = Date.now() + ORDER_WAIT_MS;
         while (await deps.hasEarlierPending(delivery)) {
           // Retried with backoff (the earlier one may itself be backing off).

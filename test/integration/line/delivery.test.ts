@@ -3,7 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLineAdapter } from '../../../src/channels/line/adapter.js';
 import type { OutboundMessage } from '../../../src/conversation/types.js';
+import { deliver } from '../../../src/pipeline/delivery.js';
 import { createDeliveries } from '../../../src/pipeline/process-source.js';
+import { sweep } from '../../../src/pipeline/sweeper.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { waitFor } from '../../support/services.js';
 import { fakeLineUserId, fakeReplyToken, startFakeLineApi, type FakeLineApi } from '../../fakes/fake-line-api.js';
@@ -179,5 +181,25 @@ describe('LINE deliveries', () => {
     expect(push!.messages.length).toBe(2);
     for (const m of push!.messages) expect(m.text.length).toBeLessThanOrEqual(5000);
     expect(push!.messages.map((m: { text: string }) => m.text).join('\n\n')).toBe(text);
+  });
+
+  it('never sends a delivery leased to another sender; the sweeper leaves it alone until the lease ends', async () => {
+    const p = await person();
+    const ids = await db().$transaction((tx) => createDeliveries(tx, adapter, 'LINE', p.conversationId, p.userId, [{ type: 'text', text: 'いま送っているところです' }]));
+    const id = ids[0]!;
+    const old = new Date(Date.now() - 60_000);
+    // Another sender (a processing job) holds it, as it does while LINE answers.
+    await db().outboundDelivery.update({ where: { id }, data: { createdAt: old, claimedUntil: new Date(Date.now() + 60_000) } });
+    const senders = { db: db(), senders: {}, logger: app.runtime.logger };
+    await deliver({ ...senders, senders: { LINE: { send: async () => { throw new Error('must not send a leased delivery'); } } } }, id);
+    expect((await sweep({ db: db(), queues: app.runtime.queues, logger: app.runtime.logger })).deliveries).toBe(0);
+    expect(await db().outboundDelivery.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'PENDING', attempts: 0 });
+
+    // The sender died: once the lease has ended the sweeper hands it to the queue, and it is sent once.
+    await db().outboundDelivery.update({ where: { id }, data: { claimedUntil: new Date(Date.now() - 1_000) } });
+    expect((await sweep({ db: db(), queues: app.runtime.queues, logger: app.runtime.logger })).deliveries).toBeGreaterThanOrEqual(1);
+    await finished(id);
+    expect(await db().outboundDelivery.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'SENT', attempts: 1 });
+    expect(fake.callsTo(PUSH).filter((c) => c.body.to === p.userId)).toHaveLength(1);
   });
 });

@@ -25,6 +25,7 @@ function delivery(overrides: Partial<OutboundDelivery> = {}): OutboundDelivery {
     status: 'PENDING',
     attempts: 0,
     lastError: null,
+    claimedUntil: null,
     createdAt: new Date(),
     sentAt: null,
     ...overrides,

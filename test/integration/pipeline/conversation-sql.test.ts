@@ -106,7 +106,7 @@ describe('the pipeline SQL (src/pipeline/conversation-sql.ts)', () => {
       expect(event).toMatchObject({ id: stored[0]!.id, channel: 'LINE', payload: { n: 1 } });
       const writes = new WriteBatch(crypto);
       writes.updateConversation({ id: conversationId, state: { phase: 'staff' }, now: later, lastInboundAt: later });
-      writes.updateCase(caseId, later, { status: 'ACTIVE', waitingSince: later, lastUserMessageAt: later, stage: 'contact' });
+      writes.updateCase(caseId, later, { resumeIfWaitingForUser: true, waitingSinceUnlessSet: later, lastUserMessageAt: later, stage: 'contact' });
       writes.markProcessed(event!.id, later);
       return writes.flushAndLookAhead(sql, sourceKey, event!.id, 10);
     });
@@ -122,6 +122,14 @@ describe('the pipeline SQL (src/pipeline/conversation-sql.ts)', () => {
     expect((await db.inboundEvent.findUniqueOrThrow({ where: { id: stored[0]!.id } })).processedAt).toEqual(later);
     const seen = await inPgTransaction(sqlPoolOf(db), 'SELECT 1', (sql) => touchContact(sql, crypto, person('U-sql-2', later)));
     expect(seen.conversation?.case).toMatchObject({ id: caseId, status: 'ACTIVE', waitingSince: later });
+
+    // Decided by the row when written: a case a counsellor closed meanwhile stays closed, and an
+    // earlier waiting time stays.
+    await db.case.update({ where: { id: caseId }, data: { status: 'CLOSED' } });
+    const touch = new WriteBatch(crypto);
+    touch.updateCase(caseId, new Date(later.getTime() + 1_000), { resumeIfWaitingForUser: true, waitingSinceUnlessSet: new Date(later.getTime() + 1_000) });
+    await touch.flush(poolExecutor(sqlPoolOf(db)));
+    expect(await db.case.findUniqueOrThrow({ where: { id: caseId } })).toMatchObject({ status: 'CLOSED', waitingSince: later });
 
     // The last event: nothing more to look at.
     const last = await inPgTransaction(sqlPoolOf(db), 'SELECT 1', async (sql) => {
