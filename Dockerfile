@@ -30,5 +30,5 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # `start` applies pending migrations, then serves HTTP; run `worker` in a second container.
-# Through bin/yorisoi.js, like every other way of starting Yorisoi: it sets the memory behaviour.
-CMD ["node", "bin/yorisoi.js", "start"]
+# Through bin/yorisoi, like every other way of starting Yorisoi: it sets the memory behaviour.
+CMD ["bin/yorisoi", "start"]

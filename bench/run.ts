@@ -520,7 +520,7 @@ async function main() {
     cpuModel: cpus()[0]?.model,
     memoryGb: Math.round(totalmem() / 2 ** 30),
     node: process.version,
-    runs: cli ? 'compiled JavaScript (node bin/yorisoi.js from a build)' : 'TypeScript sources through tsx (node bin/yorisoi.js without dist/)',
+    runs: cli ? 'compiled JavaScript (bin/yorisoi from a build)' : 'TypeScript sources through tsx (bin/yorisoi without dist/)',
     logs: logDir,
   };
   const fake = await phase('Fake LINE API (own process)', async () => startFakeLine());

@@ -3,7 +3,7 @@
 // list that runs whatever happens.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -36,7 +36,7 @@ export async function cleanupAll() {
 /**
  * Compiles the app the way `npm run build` does, but into a temporary directory that mirrors the
  * repository (bin/, dist/, and links to node_modules, flows, data, public, prisma, scripts) so
- * that the shared working tree gets no dist/. `node <build>/bin/yorisoi.js` then runs compiled
+ * that the shared working tree gets no dist/. `<build>/bin/yorisoi` then runs compiled
  * JavaScript exactly as a production install does. Returns null when compiling fails.
  */
 export function buildProduction(): { cli: string; dir: string; ms: number } | null {
@@ -52,8 +52,8 @@ export function buildProduction(): { cli: string; dir: string; ms: number } | nu
     process.stderr.write(`compiling failed; running from the TypeScript sources instead:\n${result.stdout}${result.stderr}\n`);
     return null;
   }
-  mkdirSync(join(dir, 'bin'));
-  cpSync(join(ROOT, 'bin', 'yorisoi.js'), join(dir, 'bin', 'yorisoi.js'));
+  // bin/: the launcher (bin/yorisoi, memory settings) and the entry it runs (bin/yorisoi.js).
+  cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
   for (const entry of ['node_modules', 'flows', 'data', 'public', 'prisma', 'scripts', 'package.json', 'prisma.config.ts']) {
     if (existsSync(join(ROOT, entry))) symlinkSync(join(ROOT, entry), join(dir, entry));
   }

@@ -1,9 +1,10 @@
-// Real Yorisoi processes for the benchmarks and the fault tests: `node bin/yorisoi.js start|worker`
+// Real Yorisoi processes for the benchmarks and the fault tests: `bin/yorisoi start|worker`, the
+// launcher production uses (it sets the memory behaviour and execs node, so the pid is node's),
 // with their own environment, logs in a file, readiness, signals and memory figures from /proc.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -92,9 +93,10 @@ async function poll(check: () => Promise<boolean> | boolean, timeoutMs: number, 
 }
 
 /**
- * Spawns `node bin/yorisoi.js <kind>` (`start --no-worker` unless `inProcessWorker`) and waits
- * until it is ready: `/readyz` answers 200 for `start`; the worker's BullMQ workers are connected
- * for `worker`.
+ * Spawns `bin/yorisoi <kind>` (`start --no-worker` unless `inProcessWorker`) and waits until it
+ * is ready: `/readyz` answers 200 for `start`; the worker's BullMQ workers are connected for
+ * `worker`. `cli` is the bin/yorisoi.js of another build (its launcher beside it is used);
+ * `nodeArgs` go to node after the launcher's own flags (YORISOI_NODE_ARGS).
  */
 export async function spawnYorisoi(
   kind: 'start' | 'worker',
@@ -106,7 +108,9 @@ export async function spawnYorisoi(
   const args = kind === 'start' ? ['start', ...(options.inProcessWorker ? [] : ['--no-worker'])] : ['worker'];
   const childEnv = { ...env, ...(kind === 'start' ? { WORKER_IN_PROCESS: options.inProcessWorker ? 'true' : 'false' } : {}) };
   const workersBefore = kind === 'worker' || options.inProcessWorker ? await countWorkers(env.REDIS_URL!, env.REDIS_PREFIX!) : 0;
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.cli ?? CLI, ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', fd, fd] });
+  const launcher = join(dirname(options.cli ?? CLI), 'yorisoi');
+  const launch = { ...childEnv, NODE: process.execPath, YORISOI_NODE_ARGS: (options.nodeArgs ?? []).join(' ') };
+  const child = spawn('/bin/sh', [launcher, ...args], { cwd: ROOT, env: launch, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
