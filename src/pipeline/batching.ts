@@ -1,5 +1,5 @@
 import { dataCryptoOf, sqlPoolOf, type Db } from '../db/client.js';
-import { poolExecutor } from '../db/sql.js';
+import type { SqlExecutor } from '../db/sql.js';
 import type { Queues } from '../jobs/queues.js';
 import type { Logger } from '../platform/logger.js';
 import { insertInboundEvents, type InboundEventInput, type StoredEvent } from './inbox.js';
@@ -87,10 +87,19 @@ export function coalesce<T, R>(run: (items: T[]) => Promise<R[]>, options: Coale
 /**
  * storeInboundEvents for many concurrent requests: one statement per batch, sent on the `pg`
  * pool under `db` (src/db/sql.ts). Two batches in flight: one is written while the next forms,
- * so neither the app nor PostgreSQL waits for the other.
+ * so neither the app nor PostgreSQL waits for the other. The statement text is the same for every
+ * batch, so it is a named prepared statement: each connection parses and plans it once.
  */
 export function batchedInboxStore(db: Db, options: CoalesceOptions = { maxInFlight: 2, maxBatch: 500 }) {
-  const sql = poolExecutor(sqlPoolOf(db));
+  const pool = sqlPoolOf(db);
+  const names = new Map<string, string>();
+  const sql: SqlExecutor = {
+    async query<T>(text: string, params: readonly unknown[]) {
+      let name = names.get(text);
+      if (!name) names.set(text, (name = `yorisoi-inbox-${names.size + 1}`));
+      return (await pool.query({ name, text, values: params as unknown[] })).rows as T[];
+    },
+  };
   const crypto = dataCryptoOf(db);
   return coalesce<InboundEventInput, StoredEvent>((events) => insertInboundEvents(sql, crypto, events), options);
 }
