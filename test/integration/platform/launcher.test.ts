@@ -32,10 +32,14 @@ describe('bin/yorisoi', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('execs node with the memory settings, then bin/yorisoi.js and the command', () => {
-    const run = launch(['worker', '--flag']);
+    const run = launch(['start', '--no-worker']);
     expect(run.pid).toBe(run.shellPid);
-    expect(run.args).toEqual(['--v8-pool-size=1', '--max-semi-space-size=32', '--heap-growing-percent=70', launcher.replace(/yorisoi$/, 'yorisoi.js'), 'worker', '--flag']);
+    expect(run.args).toEqual(['--v8-pool-size=1', '--max-semi-space-size=32', '--heap-growing-percent=70', launcher.replace(/yorisoi$/, 'yorisoi.js'), 'start', '--no-worker']);
     expect(run.malloc).toEqual({ MALLOC_ARENA_MAX: '1', MALLOC_MMAP_THRESHOLD_: '65536', MALLOC_TRIM_THRESHOLD_: '65536' });
+  });
+
+  it("keeps V8's young generation for the worker", () => {
+    expect(launch(['worker']).args.slice(0, 3)).toEqual(['--v8-pool-size=1', '--max-semi-space-size=16', '--heap-growing-percent=70']);
   });
 
   it('lets the operator override: own MALLOC_* values, extra node flags after the defaults', () => {
