@@ -1,5 +1,6 @@
 // A lean HTTP client for the open-loop load (keep-alive, no fetch overhead) and an SSE reader.
 import http from 'node:http';
+import { takeSseEvents } from '../../test/support/sse.js';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
@@ -48,21 +49,9 @@ export function openSse(url: string, headers: Record<string, string>, onEvent: (
       let buffer = '';
       res.on('data', (chunk: string) => {
         const at = performance.now();
-        buffer += chunk;
-        let boundary: number;
-        while ((boundary = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, boundary);
-          buffer = buffer.slice(boundary + 2);
-          const name = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (name && data) {
-            try {
-              onEvent({ name, data: JSON.parse(data), at });
-            } catch {
-              // not JSON: ignore
-            }
-          }
-        }
+        const taken = takeSseEvents(buffer + chunk);
+        buffer = taken.rest;
+        for (const event of taken.events) onEvent({ ...event, at });
       });
       res.on('error', () => {});
       resolve({ close: () => req.destroy() });
