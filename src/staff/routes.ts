@@ -19,7 +19,7 @@ import { HttpError } from '../http/errors.js';
 import type { RealtimeHub } from '../realtime/hub.js';
 import { changeOwnPassword, createStaffUser, listAccounts, listColleagues, resetPassword, toAccountView, updateAccount } from './accounts.js';
 import * as api from './contract.js';
-import { LOCK_MS, MAX_FAILED_LOGINS, MAX_FAILURES_PER_IP, type LoginService } from './login.js';
+import { LOCK_MS, MAX_FAILED_LOGINS, MAX_FAILURES_PER_IP, MAX_PASSWORD_CHECKS, type LoginService } from './login.js';
 import { operation, type Operation } from './operations.js';
 import { generatePassword, MIN_PASSWORD_LENGTH } from './passwords.js';
 import { clearedSessionCookie, deleteSession, sessionCookie, SESSION_MAX_MS } from './sessions.js';
@@ -71,7 +71,7 @@ export function staffOperations(ctx: StaffRouteContext): Operation[] {
       tag: 'session',
       roles: 'public',
       summary: 'Log in with email and password',
-      description: `Sets the session cookie (HttpOnly, SameSite=Strict, Secure in production). ${MAX_FAILED_LOGINS} wrong passwords in a row lock the account for ${LOCK_MS / 60_000} minutes (423, even with the right password; unknown emails answer the same). ${MAX_FAILURES_PER_IP} failures from one IP address in ${LOCK_MS / 60_000} minutes → 429.`,
+      description: `Sets the session cookie (HttpOnly, SameSite=Strict, Secure in production). ${MAX_FAILED_LOGINS} wrong passwords within ${LOCK_MS / 60_000} minutes lock the account for ${LOCK_MS / 60_000} minutes (423, even with the right password; unknown emails answer the same). ${MAX_FAILURES_PER_IP} failures from one IP address in ${LOCK_MS / 60_000} minutes → 429.`,
       body: api.loginBody,
       response: api.loginResponse,
       errors: { 401: 'Wrong email or password', 423: 'Account locked after repeated failures (Retry-After)', 429: 'Too many failures from this address (Retry-After)' },
@@ -125,9 +125,9 @@ export function staffOperations(ctx: StaffRouteContext): Operation[] {
       description: `At least ${MIN_PASSWORD_LENGTH} characters.`,
       body: api.passwordChangeBody,
       status: 204,
-      errors: { 403: 'Current password wrong (or missing CSRF token)', 422: 'New password too weak' },
+      errors: { 403: 'Current password wrong (or missing CSRF token)', 422: 'New password too weak', 429: `${MAX_PASSWORD_CHECKS} wrong current passwords in ${LOCK_MS / 60_000} minutes (Retry-After)` },
       handle: async ({ auth, body }) => {
-        await changeOwnPassword(db, auth.actor, auth.sessionId, body.currentPassword, body.newPassword);
+        await ctx.login.throttlePasswordCheck(auth.actor.id, () => changeOwnPassword(db, auth.actor, auth.sessionId, body.currentPassword, body.newPassword));
       },
     }),
     operation({
