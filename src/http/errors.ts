@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
+import { isTransientError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 
 /** A domain or protocol error with the HTTP status and stable code a client may rely on. */
@@ -54,6 +55,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       const [s, code, message] = bodyParserErrors[error.type]!;
       status = s;
       body = { error: { code, message } };
+    } else if (isTransientError(error)) {
+      // PostgreSQL or Redis did not answer in time (or broke a deadlock): nothing was done, and
+      // the same request can be sent again (every send carries its idempotency key).
+      status = 503;
+      body = { error: { code: 'temporarily_unavailable', message: 'The service is briefly unavailable. Please try again in a moment.' } };
+      res.set('Retry-After', '2');
     }
     if (status >= 500) {
       logger.error({ err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { value: String(error) }, method: req.method, path: req.path }, 'request failed');
