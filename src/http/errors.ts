@@ -33,6 +33,13 @@ const bodyParserErrors: Record<string, [number, string, string]> = {
   'request.aborted': [400, 'request_aborted', 'The request was aborted.'],
 };
 
+/** The 4xx status an error from express or its parsers carries, or null. */
+function clientErrorStatus(error: unknown): number | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const status = (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;
+  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status < 500 ? status : null;
+}
+
 /** One JSON error shape for every failure; stack traces and SQL never reach a client. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
@@ -55,6 +62,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       const [s, code, message] = bodyParserErrors[error.type]!;
       status = s;
       body = { error: { code, message } };
+    } else if (clientErrorStatus(error) !== null) {
+      // Refusals raised by express itself (a path segment that is not valid UTF-8 once decoded,
+      // and the like): the client's mistake, said as such.
+      status = clientErrorStatus(error)!;
+      body = { error: { code: 'bad_request', message: 'The request is not valid.' } };
     } else if (isTransientError(error)) {
       // PostgreSQL or Redis did not answer in time (or broke a deadlock): nothing was done, and
       // the same request can be sent again (every send carries its idempotency key).
