@@ -12,6 +12,7 @@ import type { Logger } from '../platform/logger.js';
 import type { RealtimeEvent, RealtimePublisher, Topic } from '../realtime/bus.js';
 import type { ChannelAdapter, InterpretedEvent } from './channel-adapter.js';
 import { lockSource, tryLockSourceStatement } from './inbox.js';
+import { systemEventSchema } from './system-events.js';
 import { announceNotification } from '../notifications/notifications.js';
 import type { ReminderPolicy } from '../reminders/policy.js';
 import { reminderRules, scheduleReminderJob } from '../reminders/reminders.js';
@@ -36,8 +37,7 @@ export interface PipelineDeps {
   now?: () => Date;
 }
 
-export const systemEventSchema = z.object({ system: z.enum(['staffJoined', 'staffLeft', 'inactivity', 'checkIn']), channelUserId: z.string() });
-export type SystemEvent = z.infer<typeof systemEventSchema>;
+export { systemEventSchema, type SystemEvent } from './system-events.js';
 
 /** A delivery whose send from the processing job failed is retried by the delivery queue after this. */
 const DELIVERY_RETRY_DELAY_MS = 1_000;
