@@ -43,7 +43,7 @@ export function createStaffRoutes(
     queues: runtime.queuesFailFast,
     adapters,
     logger,
-    reminderPolicy: loadReminderPolicy(loadDeskHours()),
+    reminderPolicy: loadReminderPolicy(loadDeskHours(runtime.config.deskHoursFile)),
     now: () => new Date(),
   };
 
