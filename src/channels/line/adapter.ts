@@ -359,7 +359,7 @@ const MAX_TAP_TARGETS = 10;
  */
 function tapTargetBubble(text: string, actions: TapAction[]): LineMessage {
   const shown = actions.filter((a) => /^(tel:[0-9+]+|https:\/\/\S+)$/.test(a.uri) && a.uri.length <= MAX_URI_UNITS).slice(0, MAX_TAP_TARGETS);
-  const numbers = shown.map((a) => `${a.name} ${a.uri.startsWith('tel:') ? a.uri.slice(4) : a.uri}`).join('\n');
+  const numbers = shown.map((a) => `・${a.name} ${a.uri.startsWith('tel:') ? a.label : a.uri}`).join('\n');
   const rows = shown.map((a, i) => ({
     type: 'box',
     layout: 'vertical',
