@@ -44,6 +44,9 @@ export async function createPipelineDeps(runtime: Runtime, channels: ChannelPlug
   senders: Partial<Record<Channel, OutboundSender>>;
 }> {
   const desk = loadDeskHours(runtime.config.deskHoursFile);
+  // The triage loads its rules and model on first use (seconds on this hardware): do it now, at
+  // start-up, so the first person to write after a deploy — perhaps in crisis — is not kept waiting.
+  triageText('');
   const adapters: Partial<Record<Channel, ChannelAdapter>> = {};
   const senders: Partial<Record<Channel, OutboundSender>> = {};
   for (const plugin of channels) {
