@@ -38,3 +38,12 @@ ALTER TABLE "NotificationSeen" ADD CONSTRAINT "NotificationSeen_notificationId_f
 
 -- AddForeignKey
 ALTER TABLE "OnCallPage" ADD CONSTRAINT "OnCallPage_caseId_fkey" FOREIGN KEY ("caseId") REFERENCES "Case"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- CreateTable
+CREATE TABLE "StaffAlertSettings" (
+    "staffId" UUID NOT NULL,
+    "sound" BOOLEAN NOT NULL DEFAULT false,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "StaffAlertSettings_pkey" PRIMARY KEY ("staffId")
+);
