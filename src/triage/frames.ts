@@ -9,7 +9,7 @@ import { z } from 'zod';
 
 import { modelText } from './model.js';
 
-export const FRAMES = ['now', 'past', 'safe', 'denied', 'hypothetical', 'quoted', 'joked'] as const;
+export const FRAMES = ['now', 'past', 'safe', 'denied', 'passive', 'hypothetical', 'resolved', 'quoted', 'joked'] as const;
 export type Frame = (typeof FRAMES)[number];
 export const FRAMES_FILE = 'frames.yaml';
 
@@ -106,8 +106,11 @@ export function readFrame(tables: FrameTables, message: string, sentence: string
   const nowAt: number[] = [];
   const where = anchor === '' ? -1 : s.value.indexOf(modelText(anchor).slice(0, 2));
   const past = take(tables.cues.past, s, pastAt);
+  const passive = take(tables.cues.passive, s);
   const hypothetical = take(tables.cues.hypothetical, s);
   const joked = take(tables.cues.joked, s);
+  const resolved = take(tables.cues.resolved, m);
+  const pastAnywhere = past.length > 0 || take(tables.cues.past, { value: m.value }).length > 0;
   let now = take(tables.cues.now, s, nowAt);
   if (now.length > 0 && past.length > 0 && where >= 0) {
     // Both in one sentence: the cue nearer the signal tells its time (以前ODした…今も不安 → past).
@@ -116,10 +119,12 @@ export function readFrame(tables: FrameTables, message: string, sentence: string
   }
   if (now.length > 0 && joked.length === 0 && !safeHere) return { frame: 'now', cues: now, hyperbole: false };
   if (joked.length > 0) return { frame: 'joked', cues: joked, hyperbole: false };
+  if (resolved.length > 0 && pastAnywhere && now.length === 0) return { frame: 'resolved', cues: [...past, ...resolved], hyperbole: false };
   if (safe.length > 0) return { frame: 'safe', cues: safe, hyperbole: false };
   if (denied.length > 0) return { frame: 'denied', cues: denied, hyperbole: false };
   if (now.length > 0) return { frame: 'now', cues: now, hyperbole: false };
   if (past.length > 0) return { frame: 'past', cues: past, hyperbole: false };
+  if (passive.length > 0) return { frame: 'passive', cues: passive, hyperbole: false };
   if (hypothetical.length > 0) return { frame: 'hypothetical', cues: hypothetical, hyperbole: false };
   return { frame: 'now', cues: [], hyperbole: false };
 }

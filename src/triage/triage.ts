@@ -60,17 +60,19 @@ const readingFileSchema = z
         doubtRule: z.number().min(0).max(1),
         netSupport: z.number().min(0).max(1),
         overrideFrame: z.number().min(0).max(1),
+        violenceSupport: z.number().min(0).max(1),
+        askDoubted: z.number().min(0).max(1),
       })
       .strict(),
-    context: z.object({ emergency: z.number().min(0).max(1), notOrdinary: z.number().min(0).max(1), messages: z.number().int().min(0).max(20) }).strict(),
+    context: z.object({ emergency: z.number().min(0).max(1), follow: z.number().min(0).max(1), messages: z.number().int().min(0).max(20) }).strict(),
   })
   .strict();
 export type ReadingSettings = z.infer<typeof readingFileSchema>;
 
 export const DEFAULT_READING: ReadingSettings = {
   version: 1,
-  model: { emergency: 0.6, ask: 0.3, high: 0.5, doubtRule: 0.93, netSupport: 0.15, overrideFrame: 0.85 },
-  context: { emergency: 0.5, notOrdinary: 0.75, messages: 4 },
+  model: { emergency: 0.6, ask: 0.35, high: 0.5, doubtRule: 0.8, netSupport: 0.3, overrideFrame: 0.85, violenceSupport: 0.5, askDoubted: 0.1 },
+  context: { emergency: 0.5, follow: 0.35, messages: 4 },
 };
 
 /**
@@ -136,7 +138,8 @@ const SIGNAL_OF_KIND: Record<DangerKind, string> = {
 const KIND_ORDER: readonly DangerKind[] = ['medical', 'harm_to_others', 'violence', 'dv', 'child_abuse', 'elder_abuse', 'self_harm', 'suicide'];
 /** Kinds that are a danger to the writer's own life: a downgraded reading of them asks. */
 const LIFE_KINDS = new Set<DangerKind>(['suicide', 'self_harm', 'medical']);
-const FRAME_LEVEL: Record<Frame, Urgency> = { now: 'emergency', past: 'high', safe: 'high', denied: 'high', hypothetical: 'high', quoted: 'normal', joked: 'high' };
+const VIOLENCE_KINDS = new Set<DangerKind>(['violence', 'dv', 'child_abuse', 'elder_abuse']);
+const FRAME_LEVEL: Record<Frame, Urgency> = { now: 'emergency', past: 'high', safe: 'high', denied: 'normal', passive: 'high', hypothetical: 'high', resolved: 'normal', quoted: 'normal', joked: 'high' };
 
 interface Scan {
   matches: RuleMatch[];
@@ -156,6 +159,9 @@ export function createTriage(config: TriageConfig = defaultRuleSet()): Triage {
     if (config.net) {
       for (const hit of matchNet(config.net, normalised)) {
         if (matches.some((m) => m.ruleId === hit.signal && m.level === 'emergency')) continue;
+        // A stem inside a longer phrase a rule read already ("kill" in "kill myself") is that
+        // rule's reading, not a second signal.
+        if (matches.some((m) => m.matched.includes(hit.matched))) continue;
         matches.push({ ruleId: hit.signal, level: 'emergency', pattern: `net/${hit.categoryId}: ${hit.stem}`, matched: hit.matched, layer: 'net' });
       }
     }
@@ -214,26 +220,36 @@ export function createTriage(config: TriageConfig = defaultRuleSet()): Triage {
         decidedBy = by;
       }
     };
+    // Every lexical signal explained away (a quote, an idiom, a denial, a long-resolved past):
+    // the learned reader may still see distress, but not an emergency of its own.
+    const explained = matches.length > 0 && matches.every((x) => x.reads === 'normal');
     for (const match of matches) {
       let level = match.reads ?? match.level;
+      const kind = KIND_OF_SIGNAL[match.ruleId];
       if (level === 'emergency' && p !== null) {
-        if (match.layer === 'net' && p.emergency < m.netSupport) {
-          // A single danger word the reader does not back: ask rather than alarm.
+        if ((match.layer === 'net' && p.emergency < m.netSupport) || (match.layer === 'rules' && p.normal >= m.doubtRule)) {
+          // A danger word the reader does not back (a single stem, an idiom the rules do not
+          // know): high, never dropped, and the bot asks unless the reader is plainly calm.
+          level = 'high';
+          if (p.emergency >= m.askDoubted) check = true;
+        } else if (kind !== undefined && VIOLENCE_KINDS.has(kind) && (match.cues ?? []).length === 0 && p.emergency < m.violenceSupport) {
+          // Violence told without a sign that it is happening now (a habit, a fear, bruises
+          // seen): high, and the bot asks whether anyone is in danger right now.
           level = 'high';
           check = true;
-        } else if (match.layer === 'rules' && p.normal >= m.doubtRule) {
-          level = 'high';
         }
       }
       if (level === 'high' && match.level === 'emergency' && match.frame !== 'joked') {
-        const kind = KIND_OF_SIGNAL[match.ruleId];
-        if (p !== null && p.emergency >= m.overrideFrame && match.frame !== 'quoted') level = 'emergency';
-        else if (kind !== undefined && LIFE_KINDS.has(kind) && match.frame !== 'quoted') check = true;
+        const reconsider = match.frame === 'past' || match.frame === 'passive' || match.frame === 'hypothetical';
+        if (p !== null && reconsider && p.emergency >= m.overrideFrame) level = 'emergency';
+        else if (kind !== undefined) check = true;
       }
       raise(level, match);
     }
     if (p !== null) {
-      if (p.emergency >= m.emergency && !matches.some((x) => x.frame === 'quoted' || (x.frame === 'joked' && x.reads === 'normal'))) raise('emergency', null);
+      if (explained) {
+        if (p.emergency + p.high >= m.high + 0.1) raise('high', null);
+      } else if (p.emergency >= m.emergency) raise('emergency', null);
       else if (p.emergency >= m.ask) {
         raise('high', null);
         check = true;
@@ -241,10 +257,9 @@ export function createTriage(config: TriageConfig = defaultRuleSet()): Triage {
     }
     // The conversation: a recent message that read like an emergency makes an unclear follow-up one.
     let fromContext = false;
-    if (model !== null && recent.length > 0 && urgency !== 'emergency') {
+    if (model !== null && recent.length > 0 && urgency !== 'emergency' && !explained) {
       const before = Math.max(...recent.map((c) => readWithModel(model, c).level.emergency));
-      const notOrdinary = (withContext?.level.normal ?? 1) < settings.context.notOrdinary || matches.length > 0 || (p?.emergency ?? 0) >= m.ask;
-      if (before >= settings.context.emergency && notOrdinary) {
+      if (before >= settings.context.emergency && (withContext?.level.emergency ?? 0) >= settings.context.follow) {
         raise('emergency', null);
         fromContext = true;
       } else if (before >= settings.context.emergency && urgency === 'high') {
