@@ -12,6 +12,7 @@ import type { Logger } from '../platform/logger.js';
 import type { RealtimeEvent, RealtimePublisher, Topic } from '../realtime/bus.js';
 import type { ChannelAdapter, InterpretedEvent } from './channel-adapter.js';
 import { lockSource, lockSourceStatement } from './inbox.js';
+import { recentInboundTexts } from './recent-texts.js';
 import { announceNotification } from '../notifications/notifications.js';
 import type { ReminderPolicy } from '../reminders/policy.js';
 import { reminderRules, scheduleReminderJob } from '../reminders/reminders.js';
@@ -28,7 +29,8 @@ export interface PipelineDeps {
   adapters: Partial<Record<Channel, ChannelAdapter>>;
   engine: ConversationEngine;
   desk: DeskHours;
-  triage: (text: string) => TriageResult;
+  /** `context`: the person's recent earlier texts in this conversation, oldest first. */
+  triage: (text: string, context?: readonly string[]) => TriageResult;
   reminderPolicy: ReminderPolicy;
   logger: Logger;
   /** Sends a stored delivery from the job that created it (throws to leave it to the delivery queue). */
@@ -299,7 +301,8 @@ async function handleConversationEvent(
     return;
   }
 
-  const triage = event.input.kind === 'text' ? deps.triage(event.input.text) : null;
+  const context = event.input.kind === 'text' && !isNew ? await recentInboundTexts(store.sql, store.crypto, conversationId, now) : [];
+  const triage = event.input.kind === 'text' ? deps.triage(event.input.text, context) : null;
   const nextOpening = deps.desk.isOpen(now) ? null : deps.desk.describe(deps.desk.nextOpening(now));
   const result = deps.engine.step(previousState, event.input, { now, triage, desk: { open: nextOpening === null, nextOpening } });
   const language = ((result.state as { language?: Language } | null)?.language ?? 'ja') as Language;

@@ -72,7 +72,7 @@ export type ReadingSettings = z.infer<typeof readingFileSchema>;
 export const DEFAULT_READING: ReadingSettings = {
   version: 1,
   model: { emergency: 0.6, ask: 0.35, high: 0.5, doubtRule: 0.8, netSupport: 0.3, overrideFrame: 0.85, violenceSupport: 0.5, askDoubted: 0.1 },
-  context: { emergency: 0.5, follow: 0.35, messages: 4 },
+  context: { emergency: 0.5, follow: 0.5, messages: 4 },
 };
 
 /**
