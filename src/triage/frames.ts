@@ -47,7 +47,8 @@ function compileCue(source: string): Cue {
   // Latin-only cues match whole words (with the text's punctuation read as spaces).
   const latin = /^[a-z0-9' ?]+$/.test(text);
   const body = escape(text);
-  return { source, regex: new RegExp(latin ? `(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])` : body, 'gu') };
+  // Only Latin letters bound a Latin cue: "死んだw" is a joke marker after Japanese.
+  return { source, regex: new RegExp(latin ? `(?<![a-z0-9])${body}(?![a-z0-9])` : body, 'gu') };
 }
 
 export function parseFrames(yamlText: string): FrameTables {

@@ -72,6 +72,13 @@ export function readCorpus(dir: URL | string = DEFAULT_CORPUS_DIR): CorpusRow[] 
   return rows;
 }
 
+/** What the weight file was trained on: a model whose digest differs from the corpus is stale. */
+export function corpusDigest(rows: readonly CorpusRow[]): string {
+  const digest = createHash('sha256');
+  for (const r of rows) digest.update(`${r.label}\t${r.kind ?? '-'}\t${r.text}\t${r.context.join(' || ')}\n`);
+  return digest.digest('hex');
+}
+
 /** A small deterministic PRNG (mulberry32) for shuffling. */
 function prng(seed: number): () => number {
   let a = seed >>> 0;
@@ -99,7 +106,22 @@ const MISREAD_COST: Record<Urgency, [number, number, number]> = {
   normal: [1.6, 1.1, 1],
 };
 
-export function trainModel(rows: readonly CorpusRow[], options: TrainOptions = {}): ModelFile {
+/**
+ * A follow-up that is an emergency only because of what came before ("still awake, I feel sick"
+ * after "I took all my pills") is, alone, a worry but not an emergency: each such row also
+ * teaches its text without the context as high, so that the context features carry the
+ * difference (unless the corpus has the text alone with a label of its own).
+ */
+export function withContextContrast(rows: readonly CorpusRow[]): CorpusRow[] {
+  const alone = new Set(rows.filter((r) => r.context.length === 0).map((r) => r.text));
+  const extra = rows
+    .filter((r) => r.context.length > 0 && r.label === 'emergency' && !alone.has(r.text))
+    .map((r) => ({ ...r, context: [], label: 'high' as const, source: `${r.source} (without context)` }));
+  return [...rows, ...extra];
+}
+
+export function trainModel(corpus: readonly CorpusRow[], options: TrainOptions = {}): ModelFile {
+  const rows = withContextContrast(corpus);
   const epochs = options.epochs ?? 14;
   const lr = options.learningRate ?? 0.4;
   const l2 = options.l2 ?? 1e-6;
@@ -193,17 +215,16 @@ export function trainModel(rows: readonly CorpusRow[], options: TrainOptions = {
   ids.forEach((b, i) => {
     for (let o = 0; o < outputs; o += 1) stored[i * outputs + o] = Math.round((w[b * outputs + o] as number) / scale);
   });
-  const digest = createHash('sha256');
-  for (const r of rows) digest.update(`${r.label}\t${r.kind ?? '-'}\t${r.text}\t${r.context.join(' || ')}\n`);
+  const sha256 = corpusDigest(corpus);
   const now = options.now ?? new Date();
   return {
     format: 'yorisoi-triage-linear',
-    version: options.version ?? `${now.toISOString().slice(0, 10)}.${digest.copy().digest('hex').slice(0, 8)}`,
+    version: options.version ?? `${now.toISOString().slice(0, 10)}.${sha256.slice(0, 8)}`,
     trainedAt: now.toISOString(),
     featureBits: FEATURE_BITS,
     levels: [...levels],
     kinds: [...kinds],
-    corpus: { rows: rows.length, byLabel: { ...count }, sha256: digest.digest('hex') },
+    corpus: { rows: rows.length, byLabel: { ...count }, sha256 },
     scale,
     bias: [...bias].map((b) => Math.round(b * 1e6) / 1e6),
     index: Buffer.from(index.buffer).toString('base64'),

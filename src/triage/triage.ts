@@ -134,6 +134,8 @@ const SIGNAL_OF_KIND: Record<DangerKind, string> = {
   elder_abuse: 'abuse_elder',
   harm_to_others: 'violence_to_others',
 };
+/** Signals that are not rule ids: the learned reader's reading of a kind, and the conversation's. */
+export const READER_SIGNALS: readonly string[] = ['suicide_risk', 'self_harm', 'medical_emergency', 'household_violence', 'abuse_child', 'domestic_violence', 'abuse_elder', 'violence_to_others', 'context_escalation', 'learned_reader'];
 /** Most acute first: which help comes first when several kinds are read. */
 const KIND_ORDER: readonly DangerKind[] = ['medical', 'harm_to_others', 'violence', 'dv', 'child_abuse', 'elder_abuse', 'self_harm', 'suicide'];
 /** Kinds that are a danger to the writer's own life: a downgraded reading of them asks. */
@@ -185,7 +187,10 @@ export function createTriage(config: TriageConfig = defaultRuleSet()): Triage {
         const reading = readFrame(config.frames, text, sentence, first);
         match.frame = reading.frame;
         match.cues = reading.cues;
-        match.reads = match.level === 'emergency' ? (reading.hyperbole ? 'normal' : FRAME_LEVEL[reading.frame]) : reading.frame === 'quoted' || reading.hyperbole ? 'normal' : 'high';
+        // A joke marker beside a single stem of the net (死んだｗ) is a joke; beside a phrase rule
+        // it is still worth a look (死にたいｗ).
+        const joke = reading.hyperbole || (reading.frame === 'joked' && match.layer === 'net');
+        match.reads = match.level === 'emergency' ? (joke ? 'normal' : FRAME_LEVEL[reading.frame]) : reading.frame === 'quoted' || joke ? 'normal' : 'high';
       }
     } else {
       for (const match of matches) {
@@ -223,6 +228,8 @@ export function createTriage(config: TriageConfig = defaultRuleSet()): Triage {
     // Every lexical signal explained away (a quote, an idiom, a denial, a long-resolved past):
     // the learned reader may still see distress, but not an emergency of its own.
     const explained = matches.length > 0 && matches.every((x) => x.reads === 'normal');
+    // A signal read as a joke or a quote: the reader may not turn the message into a question.
+    const playful = matches.some((x) => x.frame === 'joked' || x.frame === 'quoted');
     for (const match of matches) {
       let level = match.reads ?? match.level;
       const kind = KIND_OF_SIGNAL[match.ruleId];
@@ -239,7 +246,9 @@ export function createTriage(config: TriageConfig = defaultRuleSet()): Triage {
           check = true;
         }
       }
-      if (level === 'high' && match.level === 'emergency' && match.frame !== 'joked') {
+      // A joke the reader also reads as plainly ordinary (親に殺されるｗ 門限過ぎた) is ordinary.
+      if (match.frame === 'joked' && p !== null && p.normal >= m.doubtRule) level = 'normal';
+      if (level === 'high' && match.level === 'emergency' && (match.frame !== 'joked' || (p !== null && p.emergency >= m.ask))) {
         const reconsider = match.frame === 'past' || match.frame === 'passive' || match.frame === 'hypothetical';
         if (p !== null && reconsider && p.emergency >= m.overrideFrame) level = 'emergency';
         else if (kind !== undefined) check = true;
@@ -249,8 +258,8 @@ export function createTriage(config: TriageConfig = defaultRuleSet()): Triage {
     if (p !== null) {
       if (explained) {
         if (p.emergency + p.high >= m.high + 0.1) raise('high', null);
-      } else if (p.emergency >= m.emergency) raise('emergency', null);
-      else if (p.emergency >= m.ask) {
+      } else if (p.emergency >= m.emergency && !playful) raise('emergency', null);
+      else if (p.emergency >= m.ask && !playful) {
         raise('high', null);
         check = true;
       } else if (p.high >= m.high || p.high + p.emergency >= m.high + 0.1) raise('high', null);
@@ -266,10 +275,12 @@ export function createTriage(config: TriageConfig = defaultRuleSet()): Triage {
         check = true;
       }
     }
-    if (urgency === 'emergency') check = false;
-    if (urgency === 'normal') check = check && matches.length > 0;
+    // Never instead of a clear emergency; an ordinary reading has nothing to ask about.
+    if (urgency !== 'high') check = false;
 
-    const signals = [...new Set(matches.filter((x) => (x.reads ?? x.level) !== 'normal' || urgency !== 'normal').map((x) => x.ruleId))];
+    // Signals in the order of how they read (emergencies first), then the order of the rules.
+    const ordered = [...matches].sort((a, b) => LEVEL_ORDER[b.reads ?? b.level] - LEVEL_ORDER[a.reads ?? a.level]);
+    const signals = [...new Set(ordered.filter((x) => (x.reads ?? x.level) !== 'normal' || urgency !== 'normal').map((x) => x.ruleId))];
     let kinds = orderKinds(signals.flatMap((signal) => KIND_OF_SIGNAL[signal] ?? []));
     const modelKinds = withContext?.kinds ?? alone?.kinds ?? {};
     if (kinds.length === 0 && urgency !== 'normal' && model !== null) {
@@ -282,7 +293,7 @@ export function createTriage(config: TriageConfig = defaultRuleSet()): Triage {
     }
     if (fromContext) signals.push('context_escalation');
     if (urgency !== 'normal' && signals.length === 0) signals.push('learned_reader');
-    if (urgency === 'normal' && !check) signals.length = 0;
+    if (urgency === 'normal') signals.length = 0;
 
     const result: TriageReading = {
       urgency,
