@@ -27,9 +27,15 @@ interface Cue {
   regex: RegExp;
 }
 
+/** The cues of one list, with one regex for all of them: most texts match none, tested once. */
+interface CueList {
+  any: RegExp | null;
+  cues: Cue[];
+}
+
 export interface FrameTables {
-  cues: Record<Frame, Cue[]>;
-  hyperbole: Cue[];
+  cues: Record<Frame, CueList>;
+  hyperbole: CueList;
 }
 
 export interface FrameReading {
@@ -42,19 +48,24 @@ export interface FrameReading {
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-function compileCue(source: string): Cue {
+function cueSource(source: string): string {
   const text = modelText(source);
-  // Latin-only cues match whole words (with the text's punctuation read as spaces).
+  // Latin-only cues match whole words. Only Latin letters bound them: "死んだw" is a joke
+  // marker after Japanese.
   const latin = /^[a-z0-9' ?]+$/.test(text);
   const body = escape(text);
-  // Only Latin letters bound a Latin cue: "死んだw" is a joke marker after Japanese.
-  return { source, regex: new RegExp(latin ? `(?<![a-z0-9])${body}(?![a-z0-9])` : body, 'gu') };
+  return latin ? `(?<![a-z0-9])${body}(?![a-z0-9])` : body;
+}
+
+function compileList(sources: readonly string[]): CueList {
+  const cues = sources.map((source) => ({ source, regex: new RegExp(cueSource(source), 'gu') }));
+  return { any: cues.length === 0 ? null : new RegExp(sources.map(cueSource).join('|'), 'u'), cues };
 }
 
 export function parseFrames(yamlText: string): FrameTables {
   const file = framesFileSchema.parse(parseYaml(yamlText));
-  const cues = Object.fromEntries(FRAMES.map((f) => [f, file.frames[f].map(compileCue)])) as Record<Frame, Cue[]>;
-  return { cues, hyperbole: file.hyperbole.map(compileCue) };
+  const cues = Object.fromEntries(FRAMES.map((f) => [f, compileList(file.frames[f])])) as Record<Frame, CueList>;
+  return { cues, hyperbole: compileList(file.hyperbole) };
 }
 
 export function loadFrames(dir: URL | string): FrameTables {
@@ -72,9 +83,10 @@ export function sentencesOf(text: string): string[] {
 }
 
 /** Finds cues of one list in a text and blanks them out, so that shorter cues inside them do not count again. */
-function take(cues: Cue[], text: { value: string }, at?: number[]): string[] {
+function take(list: CueList, text: { value: string }, at?: number[]): string[] {
   const hits: string[] = [];
-  for (const cue of cues) {
+  if (list.any === null || !list.any.test(text.value)) return hits;
+  for (const cue of list.cues) {
     cue.regex.lastIndex = 0;
     const found = cue.regex.exec(text.value);
     if (found !== null) {

@@ -224,7 +224,7 @@ export function trainModel(corpus: readonly CorpusRow[], options: TrainOptions =
     featureBits: FEATURE_BITS,
     levels: [...levels],
     kinds: [...kinds],
-    corpus: { rows: rows.length, byLabel: { ...count }, sha256 },
+    corpus: { rows: corpus.length, byLabel: { ...count }, sha256 },
     scale,
     bias: [...bias].map((b) => Math.round(b * 1e6) / 1e6),
     index: Buffer.from(index.buffer).toString('base64'),
