@@ -105,6 +105,7 @@ export interface Triage {
 }
 
 const LEVEL_ORDER: Record<Urgency, number> = { normal: 0, high: 1, emergency: 2 };
+const EMOJI = /\p{Extended_Pictographic}/gu;
 /** Which crisis answer a signal calls for (the rule ids of data/triage/rules.yaml). */
 const KIND_OF_SIGNAL: Record<string, DangerKind> = {
   suicidal_ideation: 'suicide',
@@ -228,13 +229,17 @@ export function createTriage(config: TriageConfig = defaultRuleSet()): Triage {
     // Every lexical signal explained away (a quote, an idiom, a denial, a long-resolved past):
     // the learned reader may still see distress, but not an emergency of its own.
     const explained = matches.length > 0 && matches.every((x) => x.reads === 'normal');
+    const compactRaw = config.normalise(text.replace(EMOJI, '')).compact;
     // A signal read as a joke or a quote: the reader may not turn the message into a question.
     const playful = matches.some((x) => x.frame === 'joked' || x.frame === 'quoted');
     for (const match of matches) {
       let level = match.reads ?? match.level;
       const kind = KIND_OF_SIGNAL[match.ruleId];
       if (level === 'emergency' && p !== null) {
-        if ((match.layer === 'net' && p.emergency < m.netSupport) || (match.layer === 'rules' && p.normal >= m.doubtRule)) {
+        // A rule that fired only on a reading of the text (an emoji read as a word, 🔪 → 刃物) is
+        // as weak as a single stem.
+        const spelled = match.layer === 'rules' && !compactRaw.includes(match.matched.split(' & ')[0] ?? '');
+        if ((match.layer === 'net' && p.emergency < m.netSupport) || (spelled && p.emergency < m.ask) || (match.layer === 'rules' && p.normal >= m.doubtRule)) {
           // A danger word the reader does not back (a single stem, an idiom the rules do not
           // know): high, never dropped, and the bot asks unless the reader is plainly calm.
           level = 'high';
