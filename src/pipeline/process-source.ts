@@ -12,6 +12,7 @@ import type { Logger } from '../platform/logger.js';
 import type { RealtimeEvent, RealtimePublisher, Topic } from '../realtime/bus.js';
 import type { ChannelAdapter, InterpretedEvent } from './channel-adapter.js';
 import { lockSource, tryLockSourceStatement } from './inbox.js';
+import { recentInboundTexts } from './recent-texts.js';
 import { systemEventSchema } from './system-events.js';
 import { announceNotification } from '../notifications/notifications.js';
 import type { ReminderPolicy } from '../reminders/policy.js';
@@ -30,7 +31,8 @@ export interface PipelineDeps {
   adapters: Partial<Record<Channel, ChannelAdapter>>;
   engine: ConversationEngine;
   desk: DeskHours;
-  triage: (text: string) => TriageResult;
+  /** `context`: the person's recent earlier texts in this conversation, oldest first. */
+  triage: (text: string, context?: readonly string[]) => TriageResult;
   reminderPolicy: ReminderPolicy;
   /** The on-call rota outside desk hours; absent: nobody is paged (the person is told so). */
   oncall?: OnCall;
@@ -336,7 +338,8 @@ async function handleConversationEvent(
     return;
   }
 
-  const triage = event.input.kind === 'text' ? deps.triage(event.input.text) : null;
+  const context = event.input.kind === 'text' && !isNew ? await recentInboundTexts(store.sql, store.crypto, conversationId, now) : [];
+  const triage = event.input.kind === 'text' ? deps.triage(event.input.text, context) : null;
   const nextOpening = deps.desk.isOpen(now) ? null : deps.desk.describe(deps.desk.nextOpening(now));
   // Told to the person in danger only as far as it is true: a page goes out when someone is on call.
   const staffReach = nextOpening === null ? 'desk' : deps.oncall && canPageNow(deps.oncall, now) ? 'on_call' : 'none';
