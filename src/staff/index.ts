@@ -17,6 +17,8 @@ import { mountOperations, type Operation } from './operations.js';
 import { staffOperations } from './routes.js';
 import { notificationOperations } from './notification-routes.js';
 import { analyticsOperations } from './analytics-routes.js';
+import { peopleOperations } from './people-routes.js';
+import { createLineReadMarker } from '../channels/line/mark-as-read.js';
 import { queueBoard } from './queue-board.js';
 import { sessionCookieName } from './sessions.js';
 
@@ -69,6 +71,7 @@ export function createStaffRoutes(
     }),
     ...notificationOperations(db),
     ...analyticsOperations(deps),
+    ...peopleOperations({ deps, redis: runtime.redisFailFast, redisPrefix: config.redisPrefix, markLineRead: createLineReadMarker(config.line) }),
   ];
 
   const apiRouter = Router();
