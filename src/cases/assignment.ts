@@ -1,3 +1,4 @@
+import type { Channel } from '../db/client.js';
 import { requestProcessing, sourceKeyFor, storeInboundEvents } from '../pipeline/inbox.js';
 import type { SystemEvent } from '../pipeline/process-source.js';
 import { canWorkCase, DESK_ROLES, type Actor } from './actor.js';
@@ -51,12 +52,13 @@ export async function claimCase(deps: CaseDeps, actor: Actor, caseId: string) {
 async function announceToConversation(
   deps: CaseDeps,
   system: 'staffJoined' | 'staffLeft',
-  contact: { channel: 'LINE' | 'WEB'; channelUserId: string | null; channelUserIdHash: string | null },
+  contact: { channel: Channel; channelUserId: string | null; channelUserIdHash: string | null },
   caseId: string,
   now: Date,
 ) {
-  // A contact whose channel id was removed (retention) cannot be written to any more.
-  if (!contact.channelUserId || !contact.channelUserIdHash) return;
+  // A contact whose channel id was removed (retention) cannot be written to any more; a person
+  // the desk only met by phone or in person has no chat to tell.
+  if (!contact.channelUserId || !contact.channelUserIdHash || (contact.channel !== 'LINE' && contact.channel !== 'WEB')) return;
   const payload: SystemEvent = { system, channelUserId: contact.channelUserId };
   try {
     const stored = await storeInboundEvents(deps.db, [

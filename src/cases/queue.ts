@@ -28,11 +28,17 @@ export interface CaseFilter {
   mine?: boolean;
   /** Only cases nobody has claimed. */
   unassigned?: boolean;
+  /** Only cases with messages the actor has not seen (src/cases/case-cards.ts). */
+  unread?: boolean;
+  stage?: string;
+  assigneeId?: string;
+  number?: number;
   limit: number;
 }
 
 export interface QueueEntry {
   id: string;
+  number: number;
   urgency: Urgency;
   status: CaseStatus;
   waitingSince: string | null;
@@ -46,6 +52,7 @@ export interface QueueEntry {
   claimedAt: string | null;
   lastUserMessageAt: string | null;
   lastStaffMessageAt: string | null;
+  followUpAt: string | null;
   createdAt: string;
   /**
    * A preview made only of coded, non-personal data (what help is wanted, triage signal ids,
@@ -71,8 +78,9 @@ function visibilityWhere(actor: Actor): Prisma.CaseWhereInput {
 
 /** The staff queue: most urgent first (EMERGENCY, HIGH, NORMAL), then the longest waiting. */
 export async function listCases(db: Db, actor: Actor, filter: CaseFilter): Promise<QueueEntry[]> {
-  const cases = await db.case.findMany({
-    where: {
+  return queueEntriesWhere(
+    db,
+    {
       AND: [
         visibilityWhere(actor),
         statusWhere(filter.status),
@@ -81,8 +89,21 @@ export async function listCases(db: Db, actor: Actor, filter: CaseFilter): Promi
         filter.consulterType?.length ? { consulterType: { in: filter.consulterType } } : {},
         filter.mine ? { assigneeId: actor.id } : {},
         filter.unassigned ? { assigneeId: null } : {},
+        filter.stage ? { stage: filter.stage } : {},
+        filter.assigneeId ? { assigneeId: filter.assigneeId } : {},
+        filter.number ? { number: filter.number } : {},
       ],
     },
+    filter.limit,
+  );
+}
+
+export { visibilityWhere as queueVisibilityWhere };
+
+/** Queue entries for any condition, in queue order (the shift view and search use it too). */
+export async function queueEntriesWhere(db: Db, where: Prisma.CaseWhereInput, limit: number): Promise<QueueEntry[]> {
+  const cases = await db.case.findMany({
+    where,
     // PostgreSQL sorts an enum in declaration order: EMERGENCY, HIGH, NORMAL.
     orderBy: [
       { urgency: 'asc' },
@@ -91,7 +112,7 @@ export async function listCases(db: Db, actor: Actor, filter: CaseFilter): Promi
       { createdAt: 'asc' },
       { id: 'asc' },
     ],
-    take: filter.limit,
+    take: limit,
     include: {
       assignee: { select: { name: true } },
       handovers: { where: { acknowledgedAt: null }, select: { id: true }, take: 1 },
@@ -103,6 +124,7 @@ export async function listCases(db: Db, actor: Actor, filter: CaseFilter): Promi
     const helpWanted = summary.answers?.help_wanted;
     return {
       id: c.id,
+      number: c.number,
       urgency: c.urgency,
       status: c.status,
       waitingSince: iso(c.waitingSince),
@@ -116,6 +138,7 @@ export async function listCases(db: Db, actor: Actor, filter: CaseFilter): Promi
       claimedAt: iso(c.claimedAt),
       lastUserMessageAt: iso(c.lastUserMessageAt),
       lastStaffMessageAt: iso(c.lastStaffMessageAt),
+      followUpAt: iso(c.followUpAt),
       createdAt: c.createdAt.toISOString(),
       preview: {
         helpWanted: typeof helpWanted === 'string' ? helpWanted : null,

@@ -20,6 +20,7 @@ export const ENCRYPTED_COLUMNS = {
   IntakeAnswer: { freeText: 'string' },
   Note: { text: 'string' },
   Handover: { summary: 'json', overrideReason: 'string' },
+  DeskContact: { summary: 'string' },
 } as const satisfies Record<string, Record<string, ColumnKind>>;
 
 /** Plain columns derived from an encrypted one on every write. */

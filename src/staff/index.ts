@@ -19,6 +19,8 @@ import { staffOperations } from './routes.js';
 import { consoleOperations } from './console-routes.js';
 import { notificationOperations } from './notification-routes.js';
 import { analyticsOperations } from './analytics-routes.js';
+import { peopleOperations } from './people-routes.js';
+import { createLineReadMarker } from '../channels/line/mark-as-read.js';
 import { queueBoard } from './queue-board.js';
 import { sessionCookieName } from './sessions.js';
 
@@ -82,6 +84,7 @@ export function createStaffRoutes(
     ...notificationOperations(db),
     ...consoleOperations(),
     ...analyticsOperations(deps),
+    ...peopleOperations({ deps, redis: runtime.redisFailFast, redisPrefix: config.redisPrefix, markLineRead: createLineReadMarker(config.line) }),
   ];
 
   const apiRouter = Router();
