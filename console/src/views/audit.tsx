@@ -1,7 +1,7 @@
 // 監査ログ (supervisors). ?caseId= narrows it to one case; clearing the box shows everything
 // again (it is never refilled from the case last opened).
 import { useState } from 'preact/hooks';
-import { label } from '../../../src/labels/index.js';
+import { actionLabel, label } from '../../../src/labels/index.js';
 import { api } from '../api.js';
 import { caseRef, formatFull } from '../format.js';
 import type { RouteProps } from '../routes.js';
@@ -55,7 +55,7 @@ export function AuditView({ location }: RouteProps) {
               <tr key={e.id} data-action={e.action}>
                 <td>{formatFull(e.at)}</td>
                 <td>{e.actorName ? <Said>{e.actorName}</Said> : label('actorType', e.actorType)}</td>
-                <td>{label('auditAction', e.action)}</td>
+                <td>{actionLabel(e.action)}</td>
                 <td>{e.caseId ? <Link href={`/staff/cases/${e.caseId}`}>#{caseRef(e.caseId)}</Link> : ''}</td>
                 <td class="detail">
                   <AuditDetail detail={e.detail} session={session} />

@@ -1,5 +1,5 @@
 // 経過: what happened to the case, newest first, in words (who did it, to whom, why).
-import { label, signalLabel } from '../../../../src/labels/index.js';
+import { actionLabel, label, signalLabel } from '../../../../src/labels/index.js';
 import { formatTime } from '../../format.js';
 import { staffName, useSession } from '../../session.js';
 import type { CaseView } from '../../types.js';
@@ -29,7 +29,7 @@ export function History({ view }: { view: CaseView }) {
           const actor = h.actorName ?? (h.actorType === 'system' ? 'システム' : h.actorType === 'user' ? '相談者' : '');
           return (
             <li key={i}>
-              {formatTime(h.at)} {actor ? <Said>{actor}</Said> : null} {label('auditAction', h.action)}
+              {formatTime(h.at)} {actor ? <Said>{actor}</Said> : null} {actionLabel(h.action)}
               {extra.length > 0 && (
                 <>
                   （
