@@ -43,7 +43,21 @@ export interface ConversationContext {
   desk: { open: boolean; nextOpening: Record<Language, string> | null };
   /** Optional overrides of the core's timings (from config); defaults in conversation/turn.ts. */
   timings?: Partial<ConversationTimings>;
+  /** Set when a person writes again after their case was closed (see conversation/returning.ts). */
+  returning?: ReturningPerson;
 }
+
+/** What the core keeps of a returning person's earlier consultation: who wrote, in which language. */
+export interface ReturningPerson {
+  consulterType: ConsulterType | null;
+  language: Language;
+  /** flows/returning/welcome-back.yaml, added by the engine's wiring. */
+  texts?: ReturningTexts;
+}
+
+export type ReturningTextKey = 'welcome' | 'welcome_with_message' | 'listen_label' | 'restart_label';
+/** key → language → text; any language may be missing (Japanese is the fallback). */
+export type ReturningTexts = Record<ReturningTextKey, Partial<Record<string, string>>>;
 
 export interface ConversationTimings {
   /** Input after this long a silence mid-intake offers "continue or start over". */
@@ -69,7 +83,9 @@ export type HandoffReason =
   | 'requested'
   | 'inactive'
   | 'emergency'
-  | 'message_after_intake';
+  | 'message_after_intake'
+  /** A person wrote again after their case was closed (conversation/returning.ts). */
+  | 'returning';
 
 export interface HandoffSummary {
   consulterType: ConsulterType | null;
