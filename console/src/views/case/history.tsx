@@ -18,8 +18,13 @@ export function History({ view }: { view: CaseView }) {
           const d = (h.detail ?? {}) as Detail;
           const extra: preact.ComponentChildren[] = [];
           if (h.action === 'case.transferred') {
+            const from = staffName(session, d.from);
             const to = staffName(session, d.to);
-            extra.push(<>相手: {to ? <Said>{to}</Said> : '別の相談員'}</>);
+            extra.push(
+              <>
+                {from ? <Said>{from}</Said> : '前の担当'} → {to ? <Said>{to}</Said> : '別の相談員'}
+              </>,
+            );
           } else if (typeof d.to === 'string' && typeof d.from === 'string' && h.action === 'case.status_changed') {
             extra.push(`${label('status', d.from)} → ${label('status', d.to)}`);
           }
