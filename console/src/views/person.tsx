@@ -1,5 +1,6 @@
 // この方のこれまで: one person, every case on every channel, and everything that happened in
 // them (messages, notes, assessments, handovers, phone calls and visits) in one timeline.
+import { useState } from 'preact/hooks';
 import { label } from '../../../src/labels/index.js';
 import { api } from '../api.js';
 import { formatFull } from '../format.js';
@@ -12,6 +13,9 @@ export function PersonView({ match }: RouteProps) {
   const fromCase = location.pathname.endsWith('/person');
   const person = useLoad(() => api.get<PersonResponse>(fromCase ? `/cases/${id}/person` : `/people/${id}`), [id, fromCase]);
   const p = person.data;
+  // The bot's intake questions are the same for everyone: hidden unless asked for, so the
+  // person's own words, the desk's notes and what was done stand out.
+  const [showBot, setShowBot] = useState(false);
   return (
     <section id="person-view" class="tab-panel person-view" aria-labelledby="person-title">
       {fromCase && (
@@ -63,9 +67,14 @@ export function PersonView({ match }: RouteProps) {
             )}
           </aside>
           <section class="timeline-pane" aria-labelledby="timeline-title">
-            <h3 id="timeline-title">記録（古い順{p.truncated ? '・新しい 2,000件' : ''}）</h3>
+            <div class="row">
+              <h3 id="timeline-title">記録（古い順{p.truncated ? '・新しい 2,000件' : ''}）</h3>
+              <label class="check">
+                <input type="checkbox" id="timeline-bot" checked={showBot} onChange={(e) => setShowBot(e.currentTarget.checked)} /> 自動応答も表示
+              </label>
+            </div>
             <ol id="timeline" class="timeline">
-              {p.timeline.map((t) => (
+              {p.timeline.filter((t) => showBot || t.author !== 'bot').map((t) => (
                 <TimelineItem key={t.id} entry={t} />
               ))}
               {p.timeline.length === 0 && <li class="empty">記録はまだありません。</li>}
@@ -89,9 +98,9 @@ function TimelineItem({ entry: t }: { entry: TimelineEntry }) {
         <Said block class="msg-text">
           {t.text}
         </Said>
-      ) : (
+      ) : t.kind === 'message' || t.kind === 'note' || t.kind === 'desk_contact' ? (
         <span class="msg-text muted">（内容は削除されました）</span>
-      )}
+      ) : null}
     </li>
   );
 }
