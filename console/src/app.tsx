@@ -13,6 +13,7 @@ import { Link, Said } from './ui/parts.js';
 import { LoginView } from './views/login.js';
 import { NotificationsPanel } from './views/notifications.js';
 import { PasswordDialog } from './views/password.js';
+import { TransferNotice } from './views/transfer-notice.js';
 
 type Phase = { kind: 'booting' } | { kind: 'login'; message: string } | { kind: 'app'; session: Session };
 
@@ -120,6 +121,7 @@ function Console({ session, onLogout }: { session: Session; onLogout: () => void
           </button>
         </div>
       </header>
+      {DESK_ROLES.includes(me.role) && <TransferNotice />}
       {View && found && <View key={found.route.name === 'case' ? 'queue' : found.route.name} location={loc} match={found.match} />}
       {passwordOpen && (
         <PasswordDialog

@@ -110,7 +110,9 @@ describe('a shift in the console (Chromium)', () => {
     expect(await internalCodesOnPage(page)).toEqual([]);
     await screenshot(page, 'shift-walk-person');
 
-    // Transfer to a colleague; the history names them.
+    // Transfer to a colleague, who is logged in: they are told at once; the history names them.
+    const next = await openConsole(browser, app.url, colleague, { path: '/staff/shift' });
+    await next.page.locator('#live-status', { hasText: 'ライブ更新中' }).waitFor({ timeout: 15_000 });
     await page.goto(`${app.url}/staff/cases/${caseId}`);
     await page.selectOption('#transfer-select', colleague.id);
     await page.click('#transfer-button');
@@ -118,8 +120,9 @@ describe('a shift in the console (Chromium)', () => {
     expect(problems).toEqual([]);
     await close();
 
+    await next.page.locator('#transfer-notices', { hasText: `相談 #${number} の担当があなたに替わりました` }).waitFor({ timeout: 15_000 });
+
     // The colleague has it in the shift view and closes it.
-    const next = await openConsole(browser, app.url, colleague, { path: '/staff/shift' });
     await next.page.locator(`#shift-mine .queue-item[data-case-id="${caseId}"]`).waitFor({ timeout: 15_000 });
     await next.page.locator(`#shift-mine .queue-item[data-case-id="${caseId}"] a`).click();
     await next.page.locator('#history li', { hasText: '担当を替えました' }).waitFor();

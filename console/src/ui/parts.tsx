@@ -58,9 +58,16 @@ export function Rows({ rows, class: className = 'answers' }: { rows: [string, Co
 }
 
 /** A link to another console page (navigates without a reload). */
-export function Link({ href, children, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string }) {
+export function Link({ href, children, onClick, ...rest }: Omit<AnchorHTMLAttributes<HTMLAnchorElement>, 'onClick'> & { href: string; onClick?: (event: MouseEvent) => void }) {
   return (
-    <a href={href} onClick={onLinkClick} {...rest}>
+    <a
+      {...(rest as AnchorHTMLAttributes<HTMLAnchorElement>)}
+      href={href}
+      onClick={(event) => {
+        onClick?.(event);
+        onLinkClick(event);
+      }}
+    >
       {children}
     </a>
   );
