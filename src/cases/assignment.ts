@@ -6,6 +6,7 @@ import { recordAudit } from './audit.js';
 import { reminderRules } from '../reminders/reminders.js';
 import { publishAll, scheduleReminders, type CaseDeps } from './deps.js';
 import { CaseError, caseNotFound } from './errors.js';
+import { announceNotification, createNotification } from '../notifications/notifications.js';
 
 /**
  * Claims a case for the actor. One conditional UPDATE decides: it only matches while nobody
@@ -129,9 +130,13 @@ export async function transferCase(deps: CaseDeps, actor: Actor, caseId: string,
     });
     if (updated.count === 0) throw new CaseError('conflict', 'ほかの操作と重なりました。もう一度読み込んでください。');
     if (kase.assigneeId === null) await reminderRules.cancel(tx, caseId, ['UNCLAIMED'], now);
-    await recordAudit(tx, actor, 'case.transferred', caseId, { from: kase.assigneeId, to: target.id, ...(reason ? { reason } : {}) }, now);
-    return kase;
+    // The history says to whom (names as they were then), and the colleague is told at once.
+    const fromName = kase.assigneeId ? ((await tx.staffUser.findUnique({ where: { id: kase.assigneeId }, select: { name: true } }))?.name ?? null) : null;
+    await recordAudit(tx, actor, 'case.transferred', caseId, { from: kase.assigneeId, to: target.id, fromName, toName: target.name, ...(reason ? { reason } : {}) }, now);
+    const notification = await createNotification(tx, { kind: 'case_transferred', urgency: kase.urgency, audience: 'assignee', staffId: target.id, caseId });
+    return { ...kase, notificationId: notification.id };
   });
+  await announceNotification({ queues: deps.queues, realtime: { publish: deps.publish }, logger: deps.logger }, before.notificationId);
   if (before.assigneeId === null) await announceToConversation(deps, 'staffJoined', before.conversation.contact, caseId, now);
   await publishAll(deps, [[{ kind: 'staff' }, { type: 'case', caseId, change: 'transferred' }]]);
 }

@@ -1,5 +1,7 @@
 import type { Db, Prisma } from '../db/client.js';
 import type { Actor } from './actor.js';
+import { describeActor, describeEvent, staffIdsIn } from './event-words.js';
+import { actionLabel } from '../staff/labels-people.js';
 
 type Writer = Pick<Prisma.TransactionClient, 'auditEvent'>;
 
@@ -47,6 +49,10 @@ export interface AuditEntry {
   action: string;
   caseId: string | null;
   detail: unknown;
+  /** The action in words (src/staff/labels-people.ts). */
+  actionLabel: string;
+  /** Who did what, as one sentence naming staff (src/cases/event-words.ts). */
+  text: string;
 }
 
 /** The newest events first, with the staff member's name resolved. */
@@ -61,7 +67,8 @@ export async function listAudit(db: Db, query: AuditQuery): Promise<AuditEntry[]
     orderBy: { id: 'desc' },
     take: query.limit,
   });
-  const names = await staffNames(db, events.map((e) => e.actorId));
+  const names = await staffNames(db, events.flatMap((e) => [e.actorId, ...staffIdsIn(e.detail)]));
+  const name = (id: string | null | undefined) => (id ? (names.get(id) ?? null) : null);
   return events.map((e) => ({
     id: e.id.toString(),
     at: e.at.toISOString(),
@@ -71,6 +78,8 @@ export async function listAudit(db: Db, query: AuditQuery): Promise<AuditEntry[]
     action: e.action,
     caseId: e.caseId,
     detail: e.detail ?? null,
+    actionLabel: actionLabel(e.action),
+    text: `${describeActor(e.actorType, name(e.actorId))}：${describeEvent(e.action, e.detail, name)}`,
   }));
 }
 

@@ -9,7 +9,8 @@ import type { CaseDeps } from './deps.js';
 import { caseNotFound } from './errors.js';
 import { listCaseLinks, type CaseLinkView } from './case-links.js';
 import { loadCenters } from './centers.js';
-import { CHANNEL_LABELS, STATUS_LABELS, TIMELINE_TITLES, actionLabel } from '../staff/labels-people.js';
+import { CHANNEL_LABELS, TIMELINE_TITLES } from '../staff/labels-people.js';
+import { describeEvent, staffIdsIn } from './event-words.js';
 
 /** The newest entries are kept when a person's history is longer than this. */
 export const MAX_TIMELINE_ENTRIES = 2000;
@@ -84,7 +85,7 @@ export async function loadPerson(deps: CaseDeps, actor: Actor, contactId: string
     ...messages.map((m) => m.staffId),
     ...handovers.flatMap((h) => [h.createdById, h.acknowledgedById]),
     ...deskContacts.map((d) => d.recordedById),
-    ...events.map((e) => e.actorId),
+    ...events.flatMap((e) => [e.actorId, ...staffIdsIn(e.detail)]),
     ...cases.map((c) => (c.assessment as { assessedById?: string } | null)?.assessedById),
   ]);
   const name = (id: string | null | undefined) => (id ? (names.get(id) ?? null) : null);
@@ -187,7 +188,7 @@ export async function loadPerson(deps: CaseDeps, actor: Actor, contactId: string
       channel: kase.channel,
       author: e.actorType === 'staff' ? 'staff' : 'system',
       staffName: name(e.actorId),
-      title: eventTitle(e.action, e.detail, name),
+      title: describeEvent(e.action, e.detail, name),
       text: null,
     });
   }
@@ -247,16 +248,4 @@ async function listCaseLinksOfMany(db: Db, caseIds: string[]): Promise<CaseLinkV
 function mediaWords(kind: string): string | null {
   const words: Record<string, string> = { sticker: '（スタンプ）', image: '（画像）', video: '（動画）', audio: '（音声）', file: '（ファイル）', location: '（位置情報）' };
   return words[kind] ?? null;
-}
-
-function eventTitle(action: string, detail: unknown, name: (id: string | null | undefined) => string | null): string {
-  const d = (detail ?? {}) as { to?: string; toName?: string };
-  if (action === 'case.transferred') {
-    const to = d.toName ?? name(d.to);
-    return to ? `担当を${to}さんに替えた` : actionLabel(action);
-  }
-  if (action === 'case.status_changed' && d.to && d.to in STATUS_LABELS) {
-    return `状態を「${STATUS_LABELS[d.to as keyof typeof STATUS_LABELS]}」にした`;
-  }
-  return actionLabel(action);
 }

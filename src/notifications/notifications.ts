@@ -64,7 +64,7 @@ export async function createNotification(tx: Prisma.TransactionClient, input: Ne
 
 /** After commit: live in every console at once, then outbound delivery through the queue. */
 export async function announceNotification(
-  deps: { queues: Queues; realtime: RealtimePublisher; logger: Logger },
+  deps: { queues: Queues; realtime: Pick<RealtimePublisher, 'publish'>; logger: Logger },
   notificationId: string,
 ) {
   await deps.realtime.publish({ kind: 'staff' }, { type: 'notification', notificationId });

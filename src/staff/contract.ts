@@ -161,6 +161,8 @@ export const auditEntry = z
     action: z.string(),
     caseId: z.string().nullable(),
     detail: z.unknown(),
+    actionLabel: z.string().describe('the action in words'),
+    text: z.string().describe('who did what, one sentence naming staff (never a UUID)'),
   });
 
 export const reportQuery = z

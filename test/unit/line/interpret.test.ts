@@ -35,7 +35,7 @@ describe('LINE interpret()', () => {
 
   it('text becomes text input and a text record keyed by the LINE message id', () => {
     const event = lineEvents.text(USER, 'こんにちは', { messageId: '4711', replyToken: 'r1' });
-    const markAsReadToken = (event.message as { markAsReadToken: string }).markAsReadToken;
+    const markAsReadToken = (event as unknown as { message: { markAsReadToken: string } }).message.markAsReadToken;
     expect(interpret(event)).toEqual({
       kind: 'conversation',
       channelUserId: USER,
