@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { label } from '../../../../src/labels/index.js';
 import { api, ApiError } from '../../api.js';
-import { caseRef, formatFull, formatTime } from '../../format.js';
+import { formatFull, formatTime } from '../../format.js';
 import { debounce, useLive } from '../../live.js';
 import { useSession } from '../../session.js';
 import type { CaseView as CaseData } from '../../types.js';
@@ -99,7 +99,7 @@ export function CaseView({ caseId, backHref, onChanged }: { caseId: string; back
       </Link>
       <header class="case-header">
         <div>
-          <h2 id="case-title">相談 #{(c as { number?: number }).number ?? caseRef(c.id)}</h2>
+          <h2 id="case-title">相談 #{c.number}</h2>
           <p id="case-badges" class="badges">
             <span class={`badge urgency ${c.urgency.toLowerCase()}`}>{label('urgency', c.urgency)}</span>
             <span class="badge">{label('status', c.status)}</span>
