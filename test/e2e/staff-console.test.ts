@@ -135,8 +135,8 @@ describe('staff console (Chromium)', () => {
     await page.goto(`${app.url}/staff/handovers/${handover.id}/print`);
     await page.locator('#sheet h1', { hasText: 'つなぎの申し送り' }).waitFor();
     expect(await page.locator('#sheet').innerText()).toContain('家族支援から始めたいとのご希望です');
-    // The consent recorded from the chat reads as words on paper, like everything else there.
-    expect(await page.locator('#sheet').innerText()).toContain('会話の中で相談者が同意');
+    // The consent recorded from the chat reads as the person's own words, never as a code.
+    expect(await page.locator('#sheet dl').first().innerText()).toContain('はい、区のセンターに伝えてください');
     expect(await internalCodesOnPage(page)).toEqual([]);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await db.auditEvent.count({ where: { caseId, action: 'handover.printed', actorId: centerStaff.id } })).toBe(1);
