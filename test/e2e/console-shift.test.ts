@@ -8,7 +8,7 @@ import type { Db } from '../../src/db/client.js';
 import { RealtimePublisher } from '../../src/realtime/bus.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { launchBrowser } from '../support/browser.js';
-import { internalCodesOnPage, openConsole, screenshot } from '../support/console.js';
+import { axeViolations, internalCodesOnPage, openConsole, screenshot } from '../support/console.js';
 import { waitFor } from '../support/services.js';
 import { createStaff, queuedWebCase, type TestStaff } from '../support/staff.js';
 
@@ -102,6 +102,12 @@ describe('a shift in the console (Chromium)', () => {
     await page.goto(`${app.url}/staff/cases/${other.caseId}`);
     await page.locator('#household-links li', { hasText: `相談 #${number}` }).waitFor();
     await page.goto(`${app.url}/staff/cases/${caseId}`);
+    await page.locator('#household-links li', { hasText: `相談 #${otherNumber}` }).waitFor();
+    await page.click('#desk-contacts > summary');
+    await page.locator('#desk-contacts li', { hasText: '家族教室に参加したい' }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    expect(await internalCodesOnPage(page)).toEqual([]);
+    await screenshot(page, 'shift-walk-case');
 
     // The person's timeline has the messages, the note and the call.
     await page.click('#person-link');
@@ -143,6 +149,10 @@ describe('a shift in the console (Chromium)', () => {
     await next.page.click('#person-link');
     await next.page.locator('#timeline li', { hasText: '家族教室に参加したい' }).waitFor();
     await expect(next.page.locator('#timeline').innerText()).resolves.toContain('またお世話になります');
+    expect(await internalCodesOnPage(next.page)).toEqual([]);
+    await next.page.goBack();
+    await next.page.locator('#history li').first().waitFor();
+    expect(await internalCodesOnPage(next.page)).toEqual([]);
     expect(next.problems).toEqual([]);
     chat.close();
     await next.close();
