@@ -10,7 +10,7 @@ import type { CaseCard } from '../types.js';
 import { CaseCardItem } from '../ui/case-card.js';
 import { Link, useLoad } from '../ui/parts.js';
 import { CaseView } from './case/case-view.js';
-import { useMemo } from 'preact/hooks';
+import { useEffect, useMemo } from 'preact/hooks';
 
 const FILTERS = ['status', 'urgency', 'channel', 'consulterType', 'mine', 'unread'] as const;
 
@@ -30,6 +30,12 @@ export function QueueView({ location, match }: RouteProps) {
   const queue = useLoad(() => api.get<{ cases: CaseCard[] }>(`/cases?${filterKey}`).then((r) => r.cases), [filterKey]);
   const reloadSoon = useMemo(() => debounce(() => void queue.reload(), 250), [filterKey]);
   useLive({ ready: reloadSoon, case: reloadSoon });
+  // Live events are best effort (Redis pub/sub): re-read now and then as well, so a person never
+  // waits unseen because one event was lost.
+  useEffect(() => {
+    const timer = setInterval(() => document.visibilityState === 'visible' && reloadSoon(), 30_000);
+    return () => clearInterval(timer);
+  }, [reloadSoon]);
 
   const setFilter = (name: (typeof FILTERS)[number], value: string | null) => {
     navigate(withQuery(location.path, location.query, { [name]: value }), { replace: true });
