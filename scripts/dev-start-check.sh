@@ -31,7 +31,8 @@ start_and_stop() {
   fi
   pid=$!
   for _ in $(seq 1 180); do
-    if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then ok=1; break; fi
+    # Ready, and the banner (URLs, database, demo login) printed.
+    if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && grep -q "Stop with Ctrl+C" "$log"; then ok=1; break; fi
     if ! kill -0 "$pid" 2>/dev/null; then break; fi
     sleep 1
   done
@@ -44,7 +45,8 @@ start_and_stop() {
     sleep 1
   done
   if (exec 3<>"/dev/tcp/127.0.0.1/$embedded_port") 2>/dev/null; then echo "the embedded PostgreSQL kept running after npm run dev (as $as) stopped" >&2; return 1; fi
-  grep -q "DATABASE_URL" "$log" || { echo "npm run dev as $as printed no DATABASE_URL" >&2; tail -20 "$log" >&2; return 1; }
+  grep -q "Database: *postgresql://" "$log" || { echo "npm run dev as $as printed no database URL" >&2; tail -20 "$log" >&2; return 1; }
+  grep -q "Demo supervisor" "$log" || { echo "npm run dev as $as printed no demo login" >&2; return 1; }
   echo "npm run dev as $as: ready, stopped cleanly"
 }
 
