@@ -9,10 +9,31 @@ export type ConsulterType = 'self' | 'family' | 'agency' | 'neighbour' | 'unsure
 
 export type Urgency = 'emergency' | 'high' | 'normal';
 
+/**
+ * What kind of danger a message shows, for the crisis answer (which help comes first):
+ * medical → 119 first; violence / harm_to_others → 110 first; child_abuse → 189; dv → DV lines;
+ * suicide / self_harm → the suicide-prevention lines and 24-hour chat services.
+ */
+export type DangerKind = 'suicide' | 'self_harm' | 'medical' | 'violence' | 'child_abuse' | 'dv' | 'elder_abuse' | 'harm_to_others';
+
+/**
+ * The language a message is written in, as far as a short text tells: the bot's own languages
+ * and the other languages people in Kyoto write in. `zh` is simplified Chinese.
+ */
+export type MessageLanguage = 'ja' | 'en' | 'zh' | 'zh-Hant' | 'ko' | 'vi' | 'pt' | 'es' | 'tl' | 'ne' | 'id';
+
 export interface TriageResult {
   urgency: Urgency;
   /** Rule ids that matched, e.g. `suicidal_ideation`. Empty when normal. */
   signals: string[];
+  /** 0–100: within a level, higher is more acute (an overdose in progress above a passive wish). */
+  score: number;
+  /** The reading is unsure: the bot asks the direct safety question (once, never instead of a clear emergency). */
+  check: boolean;
+  /** The kinds of danger read, most acute first; empty when none. */
+  kinds: DangerKind[];
+  /** The language the text is written in, when it can be told (null for emoji, digits, too short). */
+  language: MessageLanguage | null;
 }
 
 export type MediaKind = 'sticker' | 'image' | 'audio' | 'video' | 'file' | 'location';
@@ -43,13 +64,23 @@ export interface ConversationContext {
   desk: { open: boolean; nextOpening: Record<Language, string> | null };
   /** Optional overrides of the core's timings (from config); defaults in conversation/turn.ts. */
   timings?: Partial<ConversationTimings>;
+  /**
+   * Who an emergency alert reaches now, so the person is told the truth: staff on duty (desk
+   * hours), the on-call counsellor (paged outside desk hours), or nobody until the desk opens.
+   * Absent: staff on duty when the desk is open, else nobody.
+   */
+  staffReach?: StaffReach;
 }
+
+export type StaffReach = 'desk' | 'on_call' | 'none';
 
 export interface ConversationTimings {
   /** Input after this long a silence mid-intake offers "continue or start over". */
   resumeAfterMinutes: number;
   /** After the intake, a new message is queued for staff again only this long after the last queueing. */
   requeueAfterHours: number;
+  /** The direct safety question is asked of one person at most once in this many hours. */
+  safetyQuestionCooldownHours: number;
 }
 
 export interface Choice {
@@ -59,16 +90,31 @@ export interface Choice {
   data: string;
 }
 
+/** A line to call or a chat to open, as a tap target: `tel:` on the web and a LINE URI action. */
+export interface TapAction {
+  /** ≤ 20 characters (LINE action label limit), e.g. "075-864-4343 に電話". */
+  label: string;
+  /** `tel:<digits>` or an https:// chat page. */
+  uri: string;
+  /** What the line is and when it answers, shown beside the button. */
+  name: string;
+  hours: string;
+}
+
 export type OutboundMessage =
   | { type: 'text'; text: string }
   | { type: 'choices'; text: string; choices: Choice[] }
-  | { type: 'link'; text: string; url: string; label: string };
+  | { type: 'link'; text: string; url: string; label: string }
+  /** A crisis answer: the words, then lines to call first-first, then (optionally) buttons. */
+  | { type: 'actions'; text: string; actions: TapAction[]; choices: Choice[] };
 
 export type HandoffReason =
   | 'completed'
   | 'requested'
   | 'inactive'
   | 'emergency'
+  /** A button that flags risk (flow choice with `risk:`): queued at once with what was collected. */
+  | 'risk'
   | 'message_after_intake';
 
 export interface HandoffSummary {
@@ -97,7 +143,15 @@ export type DomainEffect =
       patch: { consulterType?: ConsulterType; language?: Language; stage?: string };
     }
   | { type: 'queueForStaff'; reason: HandoffReason; summary: HandoffSummary }
-  | { type: 'raiseAlert'; urgency: 'emergency' | 'high'; signals: string[] }
+  | {
+      type: 'raiseAlert';
+      urgency: 'emergency' | 'high';
+      signals: string[];
+      /** The triage score (0–100) behind the alert, for the queue's order within a level. */
+      score?: number;
+      /** The kinds of danger, for notifications (never the person's words). */
+      kinds?: DangerKind[];
+    }
   | { type: 'recordConsent'; kind: string; granted: boolean; wordingVersion: string }
   | { type: 'deleteUserData' }
   | { type: 'contactStopped' };
