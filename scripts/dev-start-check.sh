@@ -27,7 +27,10 @@ start_and_stop() {
   if [ "$as" = root ]; then
     setsid bash -c "cd '$dir' && env $env npm run dev" >"$log" 2>&1 < /dev/null &
   else
-    setsid su -s /bin/bash "$as" -c "cd '$dir' && env $env npm run dev" >"$log" 2>&1 < /dev/null &
+    # setpriv execs in place (no su parent in between that catches the stop signal).
+    local home; home="$(getent passwd "$as" | cut -d: -f6)"
+    setsid setpriv --reuid="$as" --regid="$(id -g "$as")" --init-groups \
+      env HOME="$home" USER="$as" bash -c "cd '$dir' && env $env npm run dev" >"$log" 2>&1 < /dev/null &
   fi
   pid=$!
   for _ in $(seq 1 180); do
