@@ -59,7 +59,11 @@ trap 'rm -rf "$work"' EXIT
 echo "== as root, in a folder closed to other users (0700)"
 mkdir -m 0700 "$work/root-home"
 fresh_clone "$work/root-home/yorisoi"
+# Root's cluster lives in /var/tmp/yorisoi-<sha256 of the data folder> (src/dev/embedded-postgres.ts).
+root_runtime="/var/tmp/yorisoi-$(printf '%s' "$work/root-home/yorisoi/.data" | sha256sum | cut -c1-12)"
+trap 'rm -rf "$work" "$root_runtime"' EXIT
 start_and_stop "$work/root-home/yorisoi" root
+[ -f "$root_runtime/postgres/PG_VERSION" ] || { echo "root's embedded cluster is not where expected ($root_runtime)" >&2; exit 1; }
 
 echo "== as an ordinary user ($user), in their home"
 id "$user" >/dev/null 2>&1 || useradd --create-home --shell /bin/bash "$user"
