@@ -3,6 +3,8 @@
 // the pipeline persists `ConversationState` (as JSON) and executes `DomainEffect`s.
 // Nothing in here may depend on express, prisma, bullmq or the LINE SDK.
 
+import type { ResourceGuide } from './resource-offer.js';
+
 export type Language = 'ja' | 'en' | 'easy';
 
 export type ConsulterType = 'self' | 'family' | 'agency' | 'neighbour' | 'unsure';
@@ -43,6 +45,8 @@ export interface ConversationContext {
   desk: { open: boolean; nextOpening: Record<Language, string> | null };
   /** Optional overrides of the core's timings (from config); defaults in conversation/turn.ts. */
   timings?: Partial<ConversationTimings>;
+  /** What the desk can offer (data/resources.yaml), shown after some answers (conversation/resource-offer.ts). */
+  resources?: ResourceGuide;
 }
 
 export interface ConversationTimings {
@@ -99,6 +103,8 @@ export type DomainEffect =
   | { type: 'queueForStaff'; reason: HandoffReason; summary: HandoffSummary }
   | { type: 'raiseAlert'; urgency: 'emergency' | 'high'; signals: string[] }
   | { type: 'recordConsent'; kind: string; granted: boolean; wordingVersion: string }
+  /** The bot showed these entries of data/resources.yaml (a referral, counted in the statistics). */
+  | { type: 'recordReferral'; resourceIds: string[] }
   | { type: 'deleteUserData' }
   | { type: 'contactStopped' };
 

@@ -20,6 +20,11 @@ export const ENCRYPTED_COLUMNS = {
   IntakeAnswer: { freeText: 'string' },
   Note: { text: 'string' },
   Handover: { summary: 'json', overrideReason: 'string' },
+  CenterCase: { closeNote: 'string' },
+  CaseExchange: { text: 'string' },
+  SupportMeeting: { assessment: 'string', notes: 'string' },
+  SupportGoal: { title: 'string', nextStep: 'string' },
+  SupportGoalReview: { note: 'string', nextStep: 'string' },
 } as const satisfies Record<string, Record<string, ColumnKind>>;
 
 /** Plain columns derived from an encrypted one on every write. */

@@ -4,6 +4,7 @@ import type { Db, Prisma, Urgency } from '../db/client.js';
 import type { Queues } from '../jobs/queues.js';
 import type { Logger } from '../platform/logger.js';
 import type { RealtimePublisher } from '../realtime/bus.js';
+import { centerNotifyTargets } from './center-targets.js';
 
 // Staff notifications: a row in the database (the console's live list), then outbound delivery
 // to a Slack/Teams-compatible webhook and/or e-mail. A notification says what kind of thing waits
@@ -16,7 +17,13 @@ export type NotificationKind =
   | 'AWAITING_STAFF_REPLY'
   | 'HANDOVER_UNACKNOWLEDGED'
   | 'FOLLOW_UP'
-  | 'escalation';
+  | 'escalation'
+  | 'handover_received'
+  | 'handover_acknowledged'
+  | 'exchange_from_desk'
+  | 'exchange_from_center'
+  | 'CENTER_REVIEW_DUE'
+  | 'CENTER_CASE_INACTIVE';
 
 const titles: Record<NotificationKind, string> = {
   emergency_alert: '緊急: 危険のサインがある相談が届きました。すぐに確認してください。',
@@ -26,6 +33,12 @@ const titles: Record<NotificationKind, string> = {
   HANDOVER_UNACKNOWLEDGED: '保健福祉センターへの引き継ぎが、まだ受け止められていません。',
   FOLLOW_UP: 'フォローアップの予定日になった相談があります。',
   escalation: '【エスカレーション】対応されていないリマインダーがあります。',
+  handover_received: '相談窓口から新しいつなぎが届きました。受け止めをお願いします。',
+  handover_acknowledged: '保健福祉センターが、つないだ相談を受け止めました。',
+  exchange_from_desk: '相談窓口から、ケースについてのメッセージが届きました。',
+  exchange_from_center: '保健福祉センターから、ケースについてのメッセージが届きました。',
+  CENTER_REVIEW_DUE: '支援調整会議の見直し予定日になったケースがあります。',
+  CENTER_CASE_INACTIVE: 'しばらく動きのないケースがあります。支援の状況を確かめてください。',
 };
 
 const urgencyLabel: Record<Urgency, string> = { EMERGENCY: '緊急', HIGH: '高', NORMAL: '通常' };
@@ -33,8 +46,10 @@ const urgencyLabel: Record<Urgency, string> = { EMERGENCY: '緊急', HIGH: '高'
 export interface NewNotification {
   kind: NotificationKind;
   urgency: Urgency;
-  audience: 'staff' | 'supervisors' | 'assignee';
+  /** center / center_lead: the staff (or the lead) of the ward center `centerCode`. */
+  audience: 'staff' | 'supervisors' | 'assignee' | 'center' | 'center_lead';
   staffId?: string | null;
+  centerCode?: string | null;
   caseId?: string | null;
   reminderId?: string | null;
 }
@@ -46,6 +61,7 @@ export function notificationRow(input: NewNotification) {
     urgency: input.urgency,
     audience: input.audience,
     staffId: input.staffId ?? null,
+    centerCode: input.centerCode ?? null,
     caseId: input.caseId ?? null,
     reminderId: input.reminderId ?? null,
     title: titles[input.kind],
@@ -81,7 +97,9 @@ export async function deliverNotification(
 ) {
   const notification = await deps.db.notification.findUnique({ where: { id: notificationId } });
   if (!notification || notification.deliveredAt) return;
-  const { webhookUrl, smtpUrl, emailFrom, emailTo } = deps.config.notify;
+  const { smtpUrl, emailFrom } = deps.config.notify;
+  // A center's notifications go to that center's own targets, never to the desk's.
+  const { webhookUrl, emailTo } = notification.centerCode ? centerNotifyTargets(notification.centerCode) : deps.config.notify;
   const link = caseLink(deps.config.publicBaseUrl, notification.caseId);
   const text = `[よりそい・${urgencyLabel[notification.urgency]}] ${notification.title}\n${link}`;
   // Each target is marked as soon as it has the notification: when the other one fails, the

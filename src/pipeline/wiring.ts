@@ -4,6 +4,7 @@ import { runConversationStep } from '../conversation/index.js';
 import { checkFlows, formatIssue, loadFlowCatalog } from '../flows/index.js';
 import { loadDeskHours } from '../desk/load.js';
 import { loadReminderPolicy } from '../reminders/policy.js';
+import { loadResources } from '../resources/catalog.js';
 import { RealtimePublisher } from '../realtime/bus.js';
 import type { Runtime } from '../runtime.js';
 import { triageText } from '../triage/index.js';
@@ -31,8 +32,10 @@ export async function createConversationEngine(): Promise<ConversationEngine> {
   const catalog = await loadFlowCatalog();
   const errors = checkFlows(catalog).filter((issue) => issue.severity === 'error');
   if (errors.length > 0) throw new InvalidFlowsError(errors.map(formatIssue).join('\n'));
+  // What the desk can offer is data beside the flows; the core renders it (conversation/resource-offer.ts).
+  const resources = loadResources().guide();
   return {
-    step: (state, input, ctx) => runConversationStep(catalog, state as Parameters<typeof runConversationStep>[1], input, ctx),
+    step: (state, input, ctx) => runConversationStep(catalog, state as Parameters<typeof runConversationStep>[1], input, { resources, ...ctx }),
   };
 }
 
