@@ -23,7 +23,8 @@ export type NotificationKind =
   | 'exchange_from_desk'
   | 'exchange_from_center'
   | 'CENTER_REVIEW_DUE'
-  | 'CENTER_CASE_INACTIVE';
+  | 'CENTER_CASE_INACTIVE'
+  | 'center_closed';
 
 const titles: Record<NotificationKind, string> = {
   emergency_alert: '緊急: 危険のサインがある相談が届きました。すぐに確認してください。',
@@ -39,6 +40,7 @@ const titles: Record<NotificationKind, string> = {
   exchange_from_center: '保健福祉センターから、ケースについてのメッセージが届きました。',
   CENTER_REVIEW_DUE: '支援調整会議の見直し予定日になったケースがあります。',
   CENTER_CASE_INACTIVE: 'しばらく動きのないケースがあります。支援の状況を確かめてください。',
+  center_closed: '保健福祉センターが、つないだケースの支援を終結しました。',
 };
 
 const urgencyLabel: Record<Urgency, string> = { EMERGENCY: '緊急', HIGH: '高', NORMAL: '通常' };

@@ -13,6 +13,10 @@ export type RealtimeEvent =
   | { type: 'typing'; conversationId: string; on: boolean }
   | { type: 'conversation-deleted'; conversationId: string }
   | { type: 'case'; caseId: string; change: string }
+  /** A handover to (or received by) a ward center: that center's inbox updates at once. */
+  | { type: 'handover'; handoverId: string; centerCode: string; change: 'created' | 'acknowledged' }
+  /** Something changed on a case's center side (meeting, plan, exchange, closure). */
+  | { type: 'center-case'; caseId: string; centerCode: string; change: string }
   | { type: 'notification'; notificationId: string };
 
 export function topicChannel(prefix: string, topic: Topic): string {

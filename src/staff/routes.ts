@@ -1,3 +1,4 @@
+import type { Actor } from '../cases/actor.js';
 import { readFileSync } from 'node:fs';
 import type { Request, Response } from 'express';
 import { parse as parseYaml } from 'yaml';
@@ -138,7 +139,7 @@ export function staffOperations(ctx: StaffRouteContext): Operation[] {
       summary: 'Live updates (server-sent events): `case` events {caseId, change}',
       description: 'Events carry ids and a change name only; the console re-reads the queue or the case. A comment line every 15 s keeps proxies from closing the stream.',
       streaming: true,
-      handle: async ({ req, res, auth }) => openStream(ctx, req, res, auth.sessionId),
+      handle: async ({ req, res, auth }) => openStream(ctx, req, res, auth.sessionId, auth.actor),
     }),
 
     // ----- reference data -----
@@ -463,7 +464,7 @@ export function staffOperations(ctx: StaffRouteContext): Operation[] {
   ];
 }
 
-async function openStream(ctx: StaffRouteContext, req: Request, res: Response, sessionId: string) {
+async function openStream(ctx: StaffRouteContext, req: Request, res: Response, sessionId: string, actor: Actor) {
   res.writeHead(200, {
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-store',
@@ -474,8 +475,15 @@ async function openStream(ctx: StaffRouteContext, req: Request, res: Response, s
   const send = (name: string, data: unknown) => res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
   send('ready', {});
   const unsubscribe = ctx.hub.onStaff((event) => {
-    if (event.type === 'case') send('case', { caseId: event.caseId, change: event.change });
+    // Center staff do not follow the desk's queue: they get their own center's events below.
+    if (event.type === 'case') {
+      if (actor.role !== 'CENTER') send('case', { caseId: event.caseId, change: event.change });
+    }
     else if (event.type === 'notification') send('notification', { notificationId: event.notificationId });
+    // A center's events reach that center's staff and the desk, never another center.
+    else if ((event.type === 'handover' || event.type === 'center-case') && (actor.role !== 'CENTER' || actor.centerCode === event.centerCode)) {
+      send(event.type, event.type === 'handover' ? { handoverId: event.handoverId, change: event.change } : { caseId: event.caseId, change: event.change });
+    }
   });
   const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
   // A stream outlives its request: end it when the session ends (logout, expiry, disabled).
