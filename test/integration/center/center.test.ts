@@ -311,6 +311,25 @@ describe('the receiving center (issue #18)', () => {
     const inbox = await asCenter.get('/center/inbox?closed=true');
     expect(inbox.body.cases[0]).toMatchObject({ caseId, closeReason: 'connected_to_service' });
     expect((await asCenter.get('/center/inbox')).body.cases).toEqual([]);
+
+    // The dashboard counts it: the plan, its goals and their outcomes, the end reason, the timings.
+    const overview = await asSupervisor.get('/analytics');
+    expect(overview.body.center).toMatchObject({
+      referrals: { total: 2, byVia: { desk: 1, center: 1, bot: 0 } },
+      plans: { casesWithMeeting: 1, meetings: 2, goals: 3, goalsByTrack: { person: 1, family: 1, community: 1 }, goalsByOwnerKind: { section: 1, agency: 2 } },
+      closures: { total: 1, byReason: { connected_to_service: 1, no_contact: 0 } },
+      timings: { reached: { handover: 1, acknowledged: 1, firstMeeting: 1, closure: 1 } },
+    });
+    expect(overview.body.center.plans.progressByTrack.family.achieved).toBe(1);
+    const csv = await fetch(`${app.url}/api/staff/analytics/export.csv`, { headers: { cookie: asSupervisor.cookie } }).then((r) => r.text());
+    const [header, ...rows] = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const columns = header!.split(',');
+    const row = rows.map((r) => r.split(',')).find((cells) => cells[columns.indexOf('close_reason')] === 'connected_to_service')!;
+    expect(row[columns.indexOf('goals_achieved')]).toBe('1');
+    expect(row[columns.indexOf('meetings')]).toBe('2');
+    expect(csv).not.toMatch(/介護サービス|訪問|暴力/);
+    // A center's staff do not read the city's dashboard.
+    expect((await asCenter.get('/analytics')).status).toBe(403);
   });
 
   it("the person's deletion removes every word written on the center side; the codes stay", async () => {
