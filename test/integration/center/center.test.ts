@@ -155,6 +155,16 @@ describe('the receiving center (issue #18)', () => {
     expect((await asCenter.put(`/center/cases/${caseId}/key-person`, { staffId: centerColleague.id })).status).toBe(204);
     expect((await asCenter.put(`/center/cases/${caseId}/key-person`, { staffId: centerLead.id })).status).toBe(204);
     expect((await asCenter.get('/center/inbox')).body.cases.map((c: any) => [c.caseId, c.keyPersonName])).toEqual([[caseId, '左京 保健師 三']]);
+
+    // A case left without activity prompts its キーマン (centerCase.inactiveDays later); one prompt pending at a time.
+    const inactive = await db.reminder.findMany({ where: { caseId, kind: 'CENTER_CASE_INACTIVE', firedAt: null, cancelledAt: null } });
+    expect(inactive).toHaveLength(1);
+    expect(inactive[0]!.payload).toEqual({ centerCode: 'sakyo', staffId: centerLead.id });
+    expect(inactive[0]!.dueAt.getTime() - Date.now()).toBeGreaterThan(80 * 86_400_000);
+    expect(await fireReminder(reminderDeps, inactive[0]!.id)).toBe('fired');
+    const prompt = await db.notification.findFirstOrThrow({ where: { reminderId: inactive[0]!.id } });
+    expect(prompt).toMatchObject({ kind: 'CENTER_CASE_INACTIVE', audience: 'assignee', staffId: centerLead.id, centerCode: 'sakyo' });
+    expect((await db.reminder.findUniqueOrThrow({ where: { id: inactive[0]!.id } })).escalateAt).toBeNull();
   });
 
   it("shows the person's later messages to the center only after their consent to share is recorded", async () => {
