@@ -1,4 +1,5 @@
 import type { CaseDeps } from '../cases/deps.js';
+import { recordAudit } from '../cases/audit.js';
 import { CaseError } from '../cases/errors.js';
 import { centerCaseView, centerInbox, centerStaffList, recordShareConsent, setKeyPerson } from '../center/center-case.js';
 import { closeCenterCase } from '../center/closure.js';
@@ -182,9 +183,12 @@ export function centerOperations(deps: CaseDeps): Operation[] {
       body: api.centerLeadBody,
       status: 204,
       errors: { 404: 'No such center account' },
-      handle: async ({ params, body }) => {
-        const { count } = await db.staffUser.updateMany({ where: { id: params.id, role: 'CENTER' }, data: { centerLead: body.lead } });
-        if (count === 0) throw new CaseError('not_found', 'センターの職員のアカウントが見つかりません。');
+      handle: async ({ auth, params, body }) => {
+        await db.$transaction(async (tx) => {
+          const { count } = await tx.staffUser.updateMany({ where: { id: params.id, role: 'CENTER' }, data: { centerLead: body.lead } });
+          if (count === 0) throw new CaseError('not_found', 'センターの職員のアカウントが見つかりません。');
+          await recordAudit(tx, auth.actor, 'account.center_lead_set', null, { staffId: params.id, lead: body.lead }, deps.now());
+        });
       },
     }),
   ];
