@@ -9,7 +9,8 @@ import { recordReferral } from '../center/referrals.js';
 import { centerSections, CLOSURE_REASONS, GOAL_PROGRESS, PLAN_TRACKS } from '../center/vocabulary.js';
 import { loadResources } from '../resources/catalog.js';
 import * as api from './contract-center.js';
-import { CENTER_LABELS, RESOURCE_KIND_LABELS } from './labels-center.js';
+import { label } from '../labels/index.js';
+import { centerLabels } from '../labels/center.js';
 import { operation, type Operation } from './operations.js';
 
 const CENTER_SIDE = ['CENTER', 'SUPERVISOR'] as const;
@@ -41,7 +42,7 @@ export function centerOperations(deps: CaseDeps): Operation[] {
         tracks: PLAN_TRACKS,
         progress: GOAL_PROGRESS,
         closureReasons: CLOSURE_REASONS,
-        labels: CENTER_LABELS,
+        labels: centerLabels,
       }),
     }),
     operation({
@@ -145,7 +146,7 @@ export function centerOperations(deps: CaseDeps): Operation[] {
             id: r.id,
             name: r.name,
             kind: r.kind,
-            kindLabel: RESOURCE_KIND_LABELS[r.kind],
+            kindLabel: label('resourceKind', r.kind),
             for: r.for,
             wards: r.wards,
             ...(r.ages ? { ages: r.ages } : {}),

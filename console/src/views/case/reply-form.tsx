@@ -6,6 +6,7 @@ import { newClientId } from '../../format.js';
 import { useSession } from '../../session.js';
 import { ErrorText } from '../../ui/parts.js';
 import type { CaseAction } from './case-view.js';
+import { ResourcePicker } from '../center/resource-picker.js';
 
 const MAX = 5000;
 
@@ -44,7 +45,14 @@ export function ReplyForm({ caseId, act }: { caseId: string; act: CaseAction }) 
   };
 
   const categories = [...new Set(templates.map((t) => t.category))];
+  const quote = (text: string) => {
+    edit(box.current?.value ? `${box.current.value}\n${text}` : text);
+    box.current?.focus();
+  };
   return (
+    <>
+    {/* Outside the reply form: Enter in the search box must never send the reply. */}
+    <ResourcePicker caseId={caseId} onQuote={quote} />
     <form id="reply-form" class="reply-form" onSubmit={send}>
       <label for="template-select">テンプレート</label>
       <select id="template-select" value="" onChange={(e) => applyTemplate(e.currentTarget.value)}>
@@ -83,5 +91,6 @@ export function ReplyForm({ caseId, act }: { caseId: string; act: CaseAction }) 
       </div>
       <ErrorText id="reply-error" message={error} />
     </form>
+    </>
   );
 }
