@@ -12,7 +12,13 @@ export type RealtimeEvent =
   | { type: 'message'; conversationId: string; messageId: string }
   | { type: 'typing'; conversationId: string; on: boolean }
   | { type: 'conversation-deleted'; conversationId: string }
-  | { type: 'case'; caseId: string; change: string }
+  | {
+      type: 'case';
+      caseId: string;
+      change: string;
+      /** Who may open the case right after this change (staff/stream-audience.ts); never sent to a browser. */
+      audience?: { status: string; assigneeId: string | null; centerCodes: string[] };
+    }
   /** A handover to (or received by) a ward center: that center's inbox updates at once. */
   | { type: 'handover'; handoverId: string; centerCode: string; change: 'created' | 'acknowledged' }
   /** Something changed on a case's center side (meeting, plan, exchange, closure). */
