@@ -61,7 +61,7 @@ export async function centerInbox(db: Db, actor: Actor, filter: { centerCode?: s
 }
 
 /** One case's center side, as the center (or the desk) sees it. Reading it is audited. */
-export async function centerCaseView(deps: CaseDeps, actor: Actor, caseId: string) {
+export async function centerCaseView(deps: CaseDeps, actor: Actor, caseId: string, purpose: 'view' | 'print' = 'view') {
   const db = deps.db;
   const { kase, centerCase, handover, side } = await readCenterCase(db, actor, caseId);
   const [meetings, goals, exchanges, referrals, consent] = await Promise.all([
@@ -91,7 +91,7 @@ export async function centerCaseView(deps: CaseDeps, actor: Actor, caseId: strin
   ]);
   const [handoverView] = await toHandoverViews(db, [handover], true);
   await db.auditEvent.create({
-    data: { actorType: 'staff', actorId: actor.id, action: 'center.case_viewed', caseId, detail: { side, sharedMessages: laterMessages.length }, at: deps.now() },
+    data: { actorType: 'staff', actorId: actor.id, action: purpose === 'print' ? 'center.case_printed' : 'center.case_viewed', caseId, detail: { side, sharedMessages: laterMessages.length }, at: deps.now() },
   });
   return {
     side,

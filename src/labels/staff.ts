@@ -19,6 +19,7 @@ export const staffLabels = {
     'case.anonymised': '保存期間が過ぎたため、書かれた内容を削除しました',
     'handover.acknowledged': 'センターが受け止めました',
     'center.case_viewed': 'センターのケースを表示しました',
+    'center.case_printed': 'センターのケースを印刷しました（書き出し）',
     'center.key_person_set': 'キーマンを決めました',
     'center.exchange_written': '窓口とセンターのやりとりを書きました',
     'center.meeting_recorded': '支援調整会議を記録しました',

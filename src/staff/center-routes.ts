@@ -60,8 +60,9 @@ export function centerOperations(deps: CaseDeps): Operation[] {
       roles: BOTH_SIDES,
       summary: "A case's center side: handover summary, desk assessment, meetings, plan, exchanges, referrals, later messages shared with consent (audited)",
       params: api.centerCaseParams,
+      query: api.centerCaseQuery,
       errors: { 404: 'No such case, not handed over, or not your center' },
-      handle: async ({ auth, params }) => centerCaseView(deps, auth.actor, params.id),
+      handle: async ({ auth, params, query }) => centerCaseView(deps, auth.actor, params.id, query.purpose),
     }),
     operation({
       method: 'put',

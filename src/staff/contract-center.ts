@@ -24,6 +24,8 @@ export const centerInboxQuery = z
   .strict();
 
 export const centerCaseParams = z.object({ id: z.uuid() }).strict();
+/** `print`: the page is about to be printed; audited as an export (center.case_printed). */
+export const centerCaseQuery = z.object({ purpose: z.enum(['view', 'print']).default('view') }).strict();
 
 export const resourcesQuery = z
   .object({

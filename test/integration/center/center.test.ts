@@ -148,6 +148,10 @@ describe('the receiving center (issue #18)', () => {
     expect(view.status).toBe(200);
     expect(view.body).toMatchObject({ side: 'center', permissions: { write: true }, center: { centerCode: 'sakyo', keyPersonId: centerLead.id, keyPersonName: '左京 保健師 三' } });
     expect(view.body.handover.summary.deskNote).toBe('高齢の母への暴力の訴え。今日中の訪問を。');
+    // Printing is audited as an export.
+    expect((await asCenter.get(`/center/cases/${caseId}?purpose=print`)).status).toBe(200);
+    expect(await db.auditEvent.count({ where: { caseId, action: 'center.case_printed', actorId: centerLead.id } })).toBe(1);
+    expect((await asCenter.get(`/center/cases/${caseId}?purpose=steal`)).status).toBe(400);
     expect((await asOtherCenter.get(`/center/cases/${caseId}`)).status).toBe(404);
     // The キーマン must be one of this center's staff.
     const kitaStaff = await db.staffUser.findFirstOrThrow({ where: { centerCode: 'kita' } });

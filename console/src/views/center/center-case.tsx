@@ -43,7 +43,14 @@ export function CenterCaseView({ match }: RouteProps) {
             <div class="case-actions">
               <span class="badge">{label('urgency', v.case.urgency)}</span>
               {v.center?.closedAt ? <span class="badge ok">終結</span> : <span class="badge pending">支援中</span>}
-              <button type="button" id="center-print" onClick={() => window.print()}>
+              <button
+                type="button"
+                id="center-print"
+                onClick={() => {
+                  // Printing is an export: recorded in the audit log first (center.case_printed).
+                  void api.get(`/center/cases/${caseId}?purpose=print`).then(() => window.print());
+                }}
+              >
                 印刷する
               </button>
             </div>
