@@ -365,4 +365,22 @@ describe('the receiving center (issue #18)', () => {
     const audit = await sqlPoolOf(db).query(`SELECT "detail"::text AS d FROM "AuditEvent" WHERE "caseId" = $1`, [caseId]);
     for (const row of audit.rows) expect(row.d ?? '').not.toMatch(/訪問|介護サービス|暴力の背景/);
   });
+
+  it("retention removes the center side's words of a case closed long ago; codes stay", async () => {
+    const contact = await db.contact.create({ data: { channel: 'WEB', channelUserId: `retention-${Date.now()}` } });
+    const conversation = await db.conversation.create({ data: { contactId: contact.id } });
+    const closedAt = new Date(Date.now() - 400 * 86_400_000);
+    const kase = await db.case.create({ data: { conversationId: conversation.id, channel: 'WEB', status: 'CLOSED', closedAt } });
+    const handover = await db.handover.create({ data: { caseId: kase.id, centerCode: 'sakyo', createdById: counselor.id, basis: 'consent', summary: { deskNote: '古い申し送り' }, acknowledgedAt: closedAt } });
+    await db.centerCase.create({ data: { caseId: kase.id, centerCode: 'sakyo', handoverId: handover.id, acknowledgedAt: closedAt, lastActivityAt: closedAt, closedAt, closeReason: 'moved', closeNote: '転居先の区に引き継ぎ' } });
+    await db.caseExchange.create({ data: { caseId: kase.id, side: 'center', kind: 'update', authorId: centerLead.id, text: '古いやりとり' } });
+    const meeting = await db.supportMeeting.create({ data: { caseId: kase.id, centerCode: 'sakyo', kind: 'initial', heldOn: '2025-10-01', participants: { sections: [], agencies: [] }, assessment: '古い見立て', createdById: centerLead.id } });
+    await db.supportGoal.create({ data: { caseId: kase.id, meetingId: meeting.id, track: 'family', ownerKind: 'section', ownerCode: 'health_longevity', title: '古い目標', nextStep: '古い一歩', progress: 'achieved' } });
+    const { applyRetention } = await import('../../../src/cases/retention.js');
+    await applyRetention({ db }, { retentionDays: 365 });
+    expect(await db.caseExchange.count({ where: { caseId: kase.id } })).toBe(0);
+    expect(await db.supportMeeting.findFirstOrThrow({ where: { caseId: kase.id } })).toMatchObject({ assessment: null, kind: 'initial' });
+    expect(await db.supportGoal.findFirstOrThrow({ where: { caseId: kase.id } })).toMatchObject({ title: '', nextStep: null, track: 'family', progress: 'achieved' });
+    expect(await db.centerCase.findUniqueOrThrow({ where: { caseId: kase.id } })).toMatchObject({ closeNote: null, closeReason: 'moved' });
+  });
 });
