@@ -8,6 +8,11 @@ export interface CaseEvent {
   change: string;
 }
 
+export interface TypingEvent {
+  caseId: string;
+  on: boolean;
+}
+
 /** A handover to (or received by) the center; center staff get their own center's only. */
 export interface HandoverEvent {
   handoverId: string;
@@ -22,6 +27,7 @@ export interface CenterCaseEvent {
 
 type Listener = {
   case?: (event: CaseEvent) => void;
+  typing?: (event: TypingEvent) => void;
   handover?: (event: HandoverEvent) => void;
   centerCase?: (event: CenterCaseEvent) => void;
   notification?: () => void;
@@ -67,6 +73,15 @@ export function openLive(): void {
     const data = parsed<CenterCaseEvent>(event);
     if (data) for (const l of listeners) l.centerCase?.(data);
   });
+  stream.addEventListener('typing', (event) => {
+    let data: TypingEvent;
+    try {
+      data = JSON.parse((event as MessageEvent<string>).data) as TypingEvent;
+    } catch {
+      return;
+    }
+    for (const l of listeners) l.typing?.(data);
+  });
   stream.addEventListener('notification', () => {
     for (const l of listeners) l.notification?.();
   });
@@ -89,6 +104,7 @@ export function useLive(listener: Listener): void {
       case: (e) => ref.current.case?.(e),
       handover: (e) => ref.current.handover?.(e),
       centerCase: (e) => ref.current.centerCase?.(e),
+      typing: (e) => ref.current.typing?.(e),
       notification: () => ref.current.notification?.(),
       ready: () => ref.current.ready?.(),
       state: (online) => ref.current.state?.(online),

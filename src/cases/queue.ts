@@ -28,11 +28,17 @@ export interface CaseFilter {
   mine?: boolean;
   /** Only cases nobody has claimed. */
   unassigned?: boolean;
+  /** Only cases with messages the actor has not seen (src/cases/case-cards.ts). */
+  unread?: boolean;
+  stage?: string;
+  assigneeId?: string;
+  number?: number;
   limit: number;
 }
 
 export interface QueueEntry {
   id: string;
+  number: number;
   urgency: Urgency;
   status: CaseStatus;
   waitingSince: string | null;
@@ -46,12 +52,15 @@ export interface QueueEntry {
   claimedAt: string | null;
   lastUserMessageAt: string | null;
   lastStaffMessageAt: string | null;
+  followUpAt: string | null;
   createdAt: string;
+  /** The highest triage score (0–100) of the case's alerts: the order within a level. */
+  triageScore: number;
   /**
    * A preview made only of coded, non-personal data (what help is wanted, triage signal ids,
    * handover state). The person's words are read in the case view, which is audited.
    */
-  preview: { helpWanted: string | null; signals: string[]; handoverPending: boolean; dataDeleted: boolean };
+  preview: { helpWanted: string | null; signals: string[]; kinds: string[]; handoverPending: boolean; dataDeleted: boolean };
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -69,10 +78,14 @@ function visibilityWhere(actor: Actor): Prisma.CaseWhereInput {
   return { OR: [{ assigneeId: actor.id }, { assigneeId: null, status: { notIn: ['INTAKE', 'CLOSED'] } }] };
 }
 
-/** The staff queue: most urgent first (EMERGENCY, HIGH, NORMAL), then the longest waiting. */
+/**
+ * The staff queue: most urgent first (EMERGENCY, HIGH, NORMAL), then the highest triage score (an
+ * overdose in progress above yesterday's passive wish), then the longest waiting.
+ */
 export async function listCases(db: Db, actor: Actor, filter: CaseFilter): Promise<QueueEntry[]> {
-  const cases = await db.case.findMany({
-    where: {
+  return queueEntriesWhere(
+    db,
+    {
       AND: [
         visibilityWhere(actor),
         statusWhere(filter.status),
@@ -81,17 +94,31 @@ export async function listCases(db: Db, actor: Actor, filter: CaseFilter): Promi
         filter.consulterType?.length ? { consulterType: { in: filter.consulterType } } : {},
         filter.mine ? { assigneeId: actor.id } : {},
         filter.unassigned ? { assigneeId: null } : {},
+        filter.stage ? { stage: filter.stage } : {},
+        filter.assigneeId ? { assigneeId: filter.assigneeId } : {},
+        filter.number ? { number: filter.number } : {},
       ],
     },
+    filter.limit,
+  );
+}
+
+export { visibilityWhere as queueVisibilityWhere };
+
+/** Queue entries for any condition, in queue order (the shift view and search use it too). */
+export async function queueEntriesWhere(db: Db, where: Prisma.CaseWhereInput, limit: number): Promise<QueueEntry[]> {
+  const cases = await db.case.findMany({
+    where,
     // PostgreSQL sorts an enum in declaration order: EMERGENCY, HIGH, NORMAL.
     orderBy: [
       { urgency: 'asc' },
+      { triageScore: 'desc' },
       { waitingSince: { sort: 'asc', nulls: 'last' } },
       { queuedAt: { sort: 'asc', nulls: 'last' } },
       { createdAt: 'asc' },
       { id: 'asc' },
     ],
-    take: filter.limit,
+    take: limit,
     include: {
       assignee: { select: { name: true } },
       handovers: { where: { acknowledgedAt: null }, select: { id: true }, take: 1 },
@@ -99,10 +126,11 @@ export async function listCases(db: Db, actor: Actor, filter: CaseFilter): Promi
   });
   return cases.map((c) => {
     const summary = (c.summary ?? {}) as { answers?: Record<string, unknown>; dataDeletedAt?: string };
-    const markers = (c.markers ?? {}) as { signals?: unknown };
+    const markers = (c.markers ?? {}) as { signals?: unknown; kinds?: unknown };
     const helpWanted = summary.answers?.help_wanted;
     return {
       id: c.id,
+      number: c.number,
       urgency: c.urgency,
       status: c.status,
       waitingSince: iso(c.waitingSince),
@@ -116,10 +144,13 @@ export async function listCases(db: Db, actor: Actor, filter: CaseFilter): Promi
       claimedAt: iso(c.claimedAt),
       lastUserMessageAt: iso(c.lastUserMessageAt),
       lastStaffMessageAt: iso(c.lastStaffMessageAt),
+      followUpAt: iso(c.followUpAt),
       createdAt: c.createdAt.toISOString(),
+      triageScore: c.triageScore,
       preview: {
         helpWanted: typeof helpWanted === 'string' ? helpWanted : null,
         signals: Array.isArray(markers.signals) ? markers.signals.filter((s): s is string => typeof s === 'string') : [],
+        kinds: Array.isArray(markers.kinds) ? markers.kinds.filter((s): s is string => typeof s === 'string') : [],
         handoverPending: c.handovers.length > 0,
         dataDeleted: typeof summary.dataDeletedAt === 'string',
       },

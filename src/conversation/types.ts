@@ -68,13 +68,37 @@ export interface ConversationContext {
   timings?: Partial<ConversationTimings>;
   /** What the desk can offer (data/resources.yaml), shown after some answers (conversation/resource-offer.ts). */
   resources?: ResourceGuide;
+  /**
+   * Who an emergency alert reaches now, so the person is told the truth: staff on duty (desk
+   * hours), the on-call counsellor (paged outside desk hours), or nobody until the desk opens.
+   * Absent: staff on duty when the desk is open, else nobody.
+   */
+  staffReach?: StaffReach;
+  /** Set when a person writes again after their case was closed (see conversation/returning.ts). */
+  returning?: ReturningPerson;
 }
+
+export type StaffReach = 'desk' | 'on_call' | 'none';
+
+/** What the core keeps of a returning person's earlier consultation: who wrote, in which language. */
+export interface ReturningPerson {
+  consulterType: ConsulterType | null;
+  language: Language;
+  /** flows/returning/welcome-back.yaml, added by the engine's wiring. */
+  texts?: ReturningTexts;
+}
+
+export type ReturningTextKey = 'welcome' | 'welcome_with_message' | 'listen_label' | 'restart_label';
+/** key → language → text; any language may be missing (Japanese is the fallback). */
+export type ReturningTexts = Record<ReturningTextKey, Partial<Record<string, string>>>;
 
 export interface ConversationTimings {
   /** Input after this long a silence mid-intake offers "continue or start over". */
   resumeAfterMinutes: number;
   /** After the intake, a new message is queued for staff again only this long after the last queueing. */
   requeueAfterHours: number;
+  /** The direct safety question is asked of one person at most once in this many hours. */
+  safetyQuestionCooldownHours: number;
 }
 
 export interface Choice {
@@ -84,17 +108,34 @@ export interface Choice {
   data: string;
 }
 
+/** A line to call or a chat to open, as a tap target: `tel:` on the web and a LINE URI action. */
+export interface TapAction {
+  /** ≤ 20 characters (LINE action label limit), e.g. "075-864-4343 に電話". */
+  label: string;
+  /** `tel:<digits>` or an https:// chat page. */
+  uri: string;
+  /** What the line is and when it answers, shown beside the button. */
+  name: string;
+  hours: string;
+}
+
 export type OutboundMessage =
   | { type: 'text'; text: string }
   | { type: 'choices'; text: string; choices: Choice[] }
-  | { type: 'link'; text: string; url: string; label: string };
+  | { type: 'link'; text: string; url: string; label: string }
+  /** A crisis answer: the words, then lines to call first-first, then (optionally) buttons. */
+  | { type: 'actions'; text: string; actions: TapAction[]; choices: Choice[] };
 
 export type HandoffReason =
   | 'completed'
   | 'requested'
   | 'inactive'
   | 'emergency'
-  | 'message_after_intake';
+  /** A button that flags risk (flow choice with `risk:`): queued at once with what was collected. */
+  | 'risk'
+  | 'message_after_intake'
+  /** A person wrote again after their case was closed (conversation/returning.ts). */
+  | 'returning';
 
 export interface HandoffSummary {
   consulterType: ConsulterType | null;
@@ -122,7 +163,15 @@ export type DomainEffect =
       patch: { consulterType?: ConsulterType; language?: Language; stage?: string };
     }
   | { type: 'queueForStaff'; reason: HandoffReason; summary: HandoffSummary }
-  | { type: 'raiseAlert'; urgency: 'emergency' | 'high'; signals: string[] }
+  | {
+      type: 'raiseAlert';
+      urgency: 'emergency' | 'high';
+      signals: string[];
+      /** The triage score (0–100) behind the alert, for the queue's order within a level. */
+      score?: number;
+      /** The kinds of danger, for notifications (never the person's words). */
+      kinds?: DangerKind[];
+    }
   | { type: 'recordConsent'; kind: string; granted: boolean; wordingVersion: string }
   /** The bot showed these entries of data/resources.yaml (a referral, counted in the statistics). */
   | { type: 'recordReferral'; resourceIds: string[] }

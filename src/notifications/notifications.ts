@@ -5,6 +5,8 @@ import type { Queues } from '../jobs/queues.js';
 import type { Logger } from '../platform/logger.js';
 import type { RealtimePublisher } from '../realtime/bus.js';
 import { centerNotifyTargets } from './center-targets.js';
+import type { DangerKind } from '../conversation/types.js';
+import { CHANNEL_LABELS, CONSULTER_LABELS, DANGER_KIND_LABELS, caseNumber } from '../staff/labels-crisis.js';
 
 // Staff notifications: a row in the database (the console's live list), then outbound delivery
 // to a Slack/Teams-compatible webhook and/or e-mail. A notification says what kind of thing waits
@@ -24,7 +26,10 @@ export type NotificationKind =
   | 'exchange_from_center'
   | 'CENTER_REVIEW_DUE'
   | 'CENTER_CASE_INACTIVE'
-  | 'center_closed';
+  | 'center_closed'
+  // ── people ──
+  | 'case_transferred'
+  | 'person_returned';
 
 const titles: Record<NotificationKind, string> = {
   emergency_alert: '緊急: 危険のサインがある相談が届きました。すぐに確認してください。',
@@ -41,6 +46,8 @@ const titles: Record<NotificationKind, string> = {
   CENTER_REVIEW_DUE: '支援調整会議の見直し予定日になったケースがあります。',
   CENTER_CASE_INACTIVE: 'しばらく動きのないケースがあります。支援の状況を確かめてください。',
   center_closed: '保健福祉センターが、つないだケースの支援を終結しました。',
+  case_transferred: '相談の担当があなたに替わりました。',
+  person_returned: '以前担当した方から、また連絡がありました。',
 };
 
 const urgencyLabel: Record<Urgency, string> = { EMERGENCY: '緊急', HIGH: '高', NORMAL: '通常' };
@@ -54,10 +61,33 @@ export interface NewNotification {
   centerCode?: string | null;
   caseId?: string | null;
   reminderId?: string | null;
+  /** For alerts: what the title names — coded facts only, never what the person wrote. */
+  about?: AlertFacts;
+}
+
+export interface AlertFacts {
+  caseId: string;
+  consulterType: keyof typeof CONSULTER_LABELS | null;
+  channel: keyof typeof CHANNEL_LABELS;
+  kinds: DangerKind[];
+}
+
+/**
+ * "緊急: 相談 #1a2b3c4d（家族・LINE）自殺の危険。すぐに確認してください。" — the case number, who is
+ * writing, the channel and the kind of danger, so the person on duty knows what waits before
+ * opening anything. Built from codes and labels only.
+ */
+export function alertTitle(kind: 'emergency_alert' | 'high_alert', facts: AlertFacts): string {
+  const who = CONSULTER_LABELS[facts.consulterType ?? 'UNSURE'];
+  const where = `相談 ${caseNumber(facts.caseId)}（${who}・${CHANNEL_LABELS[facts.channel]}）`;
+  const kinds = facts.kinds.map((k) => DANGER_KIND_LABELS[k]).join('・');
+  if (kind === 'emergency_alert') return `緊急: ${where}${kinds || '危険のサイン'}。すぐに確認してください。`;
+  return `注意: ${where}${kinds ? `${kinds}。` : ''}リスクの高い相談です。`;
 }
 
 /** The stored row of a new notification (its title from the catalogue, never user text). */
 export function notificationRow(input: NewNotification) {
+  const alert = input.kind === 'emergency_alert' || input.kind === 'high_alert' ? input.kind : null;
   return {
     kind: input.kind,
     urgency: input.urgency,
@@ -66,7 +96,7 @@ export function notificationRow(input: NewNotification) {
     centerCode: input.centerCode ?? null,
     caseId: input.caseId ?? null,
     reminderId: input.reminderId ?? null,
-    title: titles[input.kind],
+    title: alert && input.about ? alertTitle(alert, input.about) : titles[input.kind],
   };
 }
 
@@ -77,7 +107,7 @@ export async function createNotification(tx: Prisma.TransactionClient, input: Ne
 
 /** After commit: live in every console at once, then outbound delivery through the queue. */
 export async function announceNotification(
-  deps: { queues: Queues; realtime: RealtimePublisher; logger: Logger },
+  deps: { queues: Queues; realtime: Pick<RealtimePublisher, 'publish'>; logger: Logger },
   notificationId: string,
 ) {
   await deps.realtime.publish({ kind: 'staff' }, { type: 'notification', notificationId });

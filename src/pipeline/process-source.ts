@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { describeError, isTransientError } from '../platform/errors.js';
 import { dataCryptoOf, Prisma, sqlPoolOf, type Channel, type DataCrypto, type Db } from '../db/client.js';
 import { applyEffects, casePatchOf, intakeAnswerOf, type EffectContext } from '../cases/effects.js';
+import { decideComeback, recordComeback } from '../cases/returning.js';
 import type { ConversationContext, ConversationInput, DomainEffect, Language, OutboundMessage, StepResult, TriageResult } from '../conversation/types.js';
 import { inPgTransaction, prismaExecutor, type SqlExecutor } from '../db/sql.js';
 import { takeNextEvent, touchContact, WriteBatch, type CasePatch, type CaseSnapshot, type NewCaseColumns, type DeliveryRow, type MessageRow, type StoredInboundEvent } from './conversation-sql.js';
@@ -12,10 +13,12 @@ import type { Logger } from '../platform/logger.js';
 import type { RealtimeEvent, RealtimePublisher, Topic } from '../realtime/bus.js';
 import type { ChannelAdapter, InterpretedEvent } from './channel-adapter.js';
 import { lockSource, tryLockSourceStatement } from './inbox.js';
+import { recentInboundTexts } from './recent-texts.js';
 import { systemEventSchema } from './system-events.js';
 import { announceNotification } from '../notifications/notifications.js';
 import type { ReminderPolicy } from '../reminders/policy.js';
 import { reminderRules, scheduleReminderJob } from '../reminders/reminders.js';
+import { canPageNow, schedulePage, type OnCall } from '../oncall/paging.js';
 
 /** The conversation core as the pipeline sees it: state is opaque JSON. */
 export interface ConversationEngine {
@@ -29,8 +32,11 @@ export interface PipelineDeps {
   adapters: Partial<Record<Channel, ChannelAdapter>>;
   engine: ConversationEngine;
   desk: DeskHours;
-  triage: (text: string) => TriageResult;
+  /** `context`: the person's recent earlier texts in this conversation, oldest first. */
+  triage: (text: string, context?: readonly string[]) => TriageResult;
   reminderPolicy: ReminderPolicy;
+  /** The on-call rota outside desk hours; absent: nobody is paged (the person is told so). */
+  oncall?: OnCall;
   logger: Logger;
   /** Sends a stored delivery from the job that created it (throws to leave it to the delivery queue). */
   deliverNow?: (deliveryId: string) => Promise<void>;
@@ -50,6 +56,7 @@ type PostCommit = {
   deliveries: string[];
   reminders: { id: string; dueAt: Date }[];
   notifications: string[];
+  pages: string[];
 };
 
 /**
@@ -191,6 +198,8 @@ async function runPostCommit(deps: PipelineDeps, post: PostCommit) {
   await Promise.all(post.publish.map(([topic, event]) => deps.realtime.publish(topic, event)));
   for (const reminder of post.reminders) await scheduleReminderJob(deps, reminder);
   for (const id of post.notifications) await announceNotification(deps, id);
+  // A page before the answer goes out: the person is told the on-call counsellor is alerted.
+  if (deps.oncall) for (const id of post.pages) await schedulePage({ queues: deps.queues, logger: deps.logger, oncall: deps.oncall }, id).catch(() => {});
   await dispatchDeliveries(deps, post.deliveries);
 }
 
@@ -223,7 +232,7 @@ async function handleEvent(store: EventStore, deps: PipelineDeps, sourceKey: str
   if (!adapter) throw new Error(`no adapter for channel ${event.channel}`);
   const interpreted = interpretStored(adapter, event.payload);
   const now = (deps.now ?? (() => new Date()))();
-  const post: PostCommit = { publish: [], deliveries: [], reminders: [], notifications: [] };
+  const post: PostCommit = { publish: [], deliveries: [], reminders: [], notifications: [], pages: [] };
   const writes = new WriteBatch(store.crypto);
 
   switch (interpreted.kind) {
@@ -283,13 +292,18 @@ async function handleConversationEvent(
 ): Promise<void> {
   const person = await touchContact(store.sql, store.crypto, { channel, channelUserId: event.channelUserId, now, unblock: event.input.kind === 'start' });
 
-  // A person writing after their case was closed starts a new consultation; the desk's own
-  // events (a check-in, a counsellor joining) belong to the conversation they are about.
+  // A person writing after their case was closed is recognised (src/cases/returning.ts): the case
+  // reopens, or a new conversation and case open linked to it. The desk's own events (a check-in,
+  // a counsellor joining) belong to the conversation they are about.
   const deskEvent = DESK_EVENTS.has(event.input.kind);
   const latest = person.conversation;
-  const isNew = !latest || (latest.case?.status === 'CLOSED' && !deskEvent);
+  const afterClosing = latest?.case?.status === 'CLOSED' && !deskEvent && !event.silent;
+  const comeback = afterClosing ? await decideComeback(requirePrisma(store, 'a person writing after their case was closed'), latest!.case!.id, now) : null;
+  const reopening = comeback?.mode === 'reopen';
+  const isNew = !latest || (latest.case?.status === 'CLOSED' && !deskEvent && !reopening);
   const conversationId = isNew ? randomUUID() : latest.id;
-  const previousState = isNew ? null : latest.state;
+  // A comeback starts the core afresh (it welcomes them back); a reopened case keeps its conversation.
+  const previousState = isNew || comeback ? null : latest.state;
   let kase: CaseSnapshot | null = isNew ? null : latest.case;
   const casePatch: CasePatch = {};
   const contactTopic: Topic = { kind: 'contact', contactId: person.contactId };
@@ -330,11 +344,22 @@ async function handleConversationEvent(
     return;
   }
 
-  const triage = event.input.kind === 'text' ? deps.triage(event.input.text) : null;
+  const context = event.input.kind === 'text' && !isNew ? await recentInboundTexts(store.sql, store.crypto, conversationId, now) : [];
+  const triage = event.input.kind === 'text' ? deps.triage(event.input.text, context) : null;
   const nextOpening = deps.desk.isOpen(now) ? null : deps.desk.describe(deps.desk.nextOpening(now));
-  const result = deps.engine.step(previousState, event.input, { now, triage, desk: { open: nextOpening === null, nextOpening } });
+  // Told to the person in danger only as far as it is true: a page goes out when someone is on call.
+  const staffReach = nextOpening === null ? 'desk' : deps.oncall && canPageNow(deps.oncall, now) ? 'on_call' : 'none';
+  const returning = comeback ? { consulterType: comeback.consulterType, language: comeback.language } : undefined;
+  const result = deps.engine.step(previousState, event.input, {
+    now,
+    triage,
+    desk: { open: nextOpening === null, nextOpening },
+    staffReach,
+    ...(returning ? { returning } : {}),
+  });
   const language = ((result.state as { language?: Language } | null)?.language ?? 'ja') as Language;
-  const sqlEffects = result.effects.every((effect) => SQL_EFFECTS.has(effect.type));
+  // A comeback reopens or links cases through the domain services: the Prisma path.
+  const sqlEffects = !comeback && result.effects.every((effect) => SQL_EFFECTS.has(effect.type));
   if (!sqlEffects) requirePrisma(store, 'effects beyond the intake');
 
   const lastInboundAt = event.record ? now : null;
@@ -355,7 +380,7 @@ async function handleConversationEvent(
   }
   publishMessages(post, contactTopic, conversationId, writes.insertMessages(pendingMessages));
 
-  const effectContext: EffectContext = { conversationId, contactId: person.contactId, channel, language, now, reminderPolicy: deps.reminderPolicy };
+  const effectContext: EffectContext = { conversationId, contactId: person.contactId, channel, language, now, reminderPolicy: deps.reminderPolicy, oncall: deps.oncall };
   if (sqlEffects) {
     // Intake effects only: merged into this statement's case write (see casePatchOf).
     const answers: Parameters<WriteBatch['insertIntakeAnswers']>[0] = [];
@@ -374,9 +399,17 @@ async function handleConversationEvent(
     // The rows the effects build on go first; the domain services then work on them through Prisma.
     if (kase && Object.keys(casePatch).length > 0) writes.updateCase(kase.id, now, casePatch);
     await writes.flush(store.sql);
-    const outcome = await applyEffects(requirePrisma(store, 'effects'), effectContext, result.effects);
+    const tx = requirePrisma(store, 'effects');
+    const outcome = await applyEffects(tx, effectContext, result.effects);
     post.reminders.push(...outcome.reminders);
     post.notifications.push(...outcome.notifications);
+    post.pages.push(...outcome.pages);
+    if (comeback) {
+      const returned = await recordComeback(tx, comeback, outcome.caseId, now, deps.reminderPolicy);
+      post.notifications.push(...returned.notifications);
+      post.reminders.push(...returned.reminders);
+      if (returned.caseId) post.publish.push([{ kind: 'staff' }, { type: 'case', caseId: returned.caseId, change: 'returned' }]);
+    }
     if (outcome.dataDeleted) {
       post.publish.push([contactTopic, { type: 'conversation-deleted', conversationId }]);
     }

@@ -1,8 +1,12 @@
 import type { Router } from 'express';
 import type { Channel } from '../db/client.js';
 import { runConversationStep } from '../conversation/index.js';
+import { loadReturningTexts } from '../flows/returning-texts.js';
 import { checkFlows, formatIssue, loadFlowCatalog } from '../flows/index.js';
 import { loadDeskHours } from '../desk/load.js';
+import type { OnCall } from '../oncall/paging.js';
+import { loadOnCallRota } from '../oncall/rota.js';
+import { emailTransport, webhookTransport } from '../oncall/transports.js';
 import { loadReminderPolicy } from '../reminders/policy.js';
 import { loadResources } from '../resources/catalog.js';
 import { RealtimePublisher } from '../realtime/bus.js';
@@ -32,10 +36,18 @@ export async function createConversationEngine(): Promise<ConversationEngine> {
   const catalog = await loadFlowCatalog();
   const errors = checkFlows(catalog).filter((issue) => issue.severity === 'error');
   if (errors.length > 0) throw new InvalidFlowsError(errors.map(formatIssue).join('\n'));
+  // A returning person's welcome (flows/returning/welcome-back.yaml) joins the context the pipeline gives.
+  const returningTexts = await loadReturningTexts();
   // What the desk can offer is data beside the flows; the core renders it (conversation/resource-offer.ts).
   const resources = loadResources().guide();
   return {
-    step: (state, input, ctx) => runConversationStep(catalog, state as Parameters<typeof runConversationStep>[1], input, { resources, ...ctx }),
+    step: (state, input, ctx) =>
+      runConversationStep(
+        catalog,
+        state as Parameters<typeof runConversationStep>[1],
+        input,
+        { resources, ...(ctx.returning ? { ...ctx, returning: { ...ctx.returning, texts: returningTexts } } : ctx) },
+      ),
   };
 }
 
@@ -43,6 +55,10 @@ export async function createPipelineDeps(runtime: Runtime, channels: ChannelPlug
   pipeline: PipelineDeps;
   senders: Partial<Record<Channel, OutboundSender>>;
 }> {
+  const desk = loadDeskHours(runtime.config.deskHoursFile);
+  // The triage loads its rules and model on first use (seconds on this hardware): do it now, at
+  // start-up, so the first person to write after a deploy — perhaps in crisis — is not kept waiting.
+  triageText('');
   const adapters: Partial<Record<Channel, ChannelAdapter>> = {};
   const senders: Partial<Record<Channel, OutboundSender>> = {};
   for (const plugin of channels) {
@@ -56,11 +72,20 @@ export async function createPipelineDeps(runtime: Runtime, channels: ChannelPlug
       realtime: new RealtimePublisher(runtime.redisFailFast, runtime.config.redisPrefix, runtime.logger),
       adapters,
       engine: await createConversationEngine(),
-      desk: loadDeskHours(),
+      desk,
       triage: triageText,
-      reminderPolicy: loadReminderPolicy(loadDeskHours()),
+      reminderPolicy: loadReminderPolicy(desk),
+      oncall: createOnCall(runtime, desk),
       logger: runtime.logger,
     },
     senders,
+  };
+}
+
+/** The on-call rota and the ways a page reaches people (webhook, e-mail through SMTP_URL). */
+export function createOnCall(runtime: Runtime, desk: ReturnType<typeof loadDeskHours>): OnCall {
+  return {
+    rota: loadOnCallRota(desk, runtime.config.onCallFile),
+    transports: [webhookTransport, emailTransport({ smtpUrl: runtime.config.notify.smtpUrl, from: runtime.config.notify.emailFrom })],
   };
 }

@@ -20,6 +20,9 @@ import { consoleOperations } from './console-routes.js';
 import { notificationOperations } from './notification-routes.js';
 import { analyticsOperations } from './analytics-routes.js';
 import { centerOperations } from './center-routes.js';
+import { crisisOperations } from './crisis-routes.js';
+import { peopleOperations } from './people-routes.js';
+import { createLineReadMarker } from '../channels/line/mark-as-read.js';
 import { queueBoard } from './queue-board.js';
 import { sessionCookieName } from './sessions.js';
 import { caseAudienceOf } from './stream-audience.js';
@@ -64,7 +67,7 @@ export function createStaffRoutes(
     queues: runtime.queuesFailFast,
     adapters,
     logger,
-    reminderPolicy: loadReminderPolicy(loadDeskHours()),
+    reminderPolicy: loadReminderPolicy(loadDeskHours(runtime.config.deskHoursFile)),
     now: () => new Date(),
   };
 
@@ -92,6 +95,8 @@ export function createStaffRoutes(
     ...consoleOperations(),
     ...analyticsOperations(deps),
     ...centerOperations(deps),
+    ...crisisOperations(db),
+    ...peopleOperations({ deps, redis: runtime.redisFailFast, redisPrefix: config.redisPrefix, markLineRead: createLineReadMarker(config.line) }),
   ];
 
   const apiRouter = Router();
