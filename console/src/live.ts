@@ -13,7 +13,35 @@ export interface TypingEvent {
   on: boolean;
 }
 
-type Listener = { case?: (event: CaseEvent) => void; typing?: (event: TypingEvent) => void; notification?: () => void; ready?: () => void; state?: (online: boolean) => void };
+/** A handover to (or received by) the center; center staff get their own center's only. */
+export interface HandoverEvent {
+  handoverId: string;
+  change: 'created' | 'acknowledged';
+}
+
+/** Something changed on a case's center side (meeting, plan, exchange, closure). */
+export interface CenterCaseEvent {
+  caseId: string;
+  change: string;
+}
+
+type Listener = {
+  case?: (event: CaseEvent) => void;
+  typing?: (event: TypingEvent) => void;
+  handover?: (event: HandoverEvent) => void;
+  centerCase?: (event: CenterCaseEvent) => void;
+  notification?: () => void;
+  ready?: () => void;
+  state?: (online: boolean) => void;
+};
+
+function parsed<T>(event: Event): T | null {
+  try {
+    return JSON.parse((event as MessageEvent<string>).data) as T;
+  } catch {
+    return null;
+  }
+}
 
 const listeners = new Set<Listener>();
 let source: EventSource | null = null;
@@ -36,6 +64,14 @@ export function openLive(): void {
       return;
     }
     for (const l of listeners) l.case?.(data);
+  });
+  stream.addEventListener('handover', (event) => {
+    const data = parsed<HandoverEvent>(event);
+    if (data) for (const l of listeners) l.handover?.(data);
+  });
+  stream.addEventListener('center-case', (event) => {
+    const data = parsed<CenterCaseEvent>(event);
+    if (data) for (const l of listeners) l.centerCase?.(data);
   });
   stream.addEventListener('typing', (event) => {
     let data: TypingEvent;
@@ -66,6 +102,8 @@ export function useLive(listener: Listener): void {
   useEffect(() => {
     const proxy: Listener = {
       case: (e) => ref.current.case?.(e),
+      handover: (e) => ref.current.handover?.(e),
+      centerCase: (e) => ref.current.centerCase?.(e),
       typing: (e) => ref.current.typing?.(e),
       notification: () => ref.current.notification?.(),
       ready: () => ref.current.ready?.(),

@@ -8,6 +8,9 @@ import type { StaffRole } from './types.js';
 import { AccountsView } from './views/accounts.js';
 import { AuditView } from './views/audit.js';
 import { HandoversView } from './views/handovers.js';
+import { CenterCaseView } from './views/center/center-case.js';
+import { CenterInboxView } from './views/center/inbox.js';
+import { ResourcesView } from './views/center/resources.js';
 import { NewDeskContactView } from './views/new-desk-contact.js';
 import { PersonView } from './views/person.js';
 import { QueueView } from './views/queue.js';
@@ -38,6 +41,9 @@ const DESK: readonly StaffRole[] = ['COUNSELOR', 'SUPERVISOR'];
 export const ROUTES: RouteDef[] = [
   { name: 'queue', pattern: '/staff/queue', roles: DESK, view: QueueView, tab: '相談一覧' },
   { name: 'case', pattern: '/staff/cases/:id', roles: DESK, view: QueueView, tabOf: 'queue' },
+  { name: 'center', pattern: '/staff/center', roles: ['CENTER', 'SUPERVISOR'], view: CenterInboxView, tab: 'センターの受信箱' },
+  { name: 'center-case', pattern: '/staff/center/cases/:id', roles: ['CENTER', 'SUPERVISOR', 'COUNSELOR'], view: CenterCaseView, tabOf: 'center' },
+  { name: 'resources', pattern: '/staff/resources', roles: ['COUNSELOR', 'SUPERVISOR', 'CENTER'], view: ResourcesView, tab: '紹介先' },
   { name: 'shift', pattern: '/staff/shift', roles: DESK, view: ShiftView, tab: '今日のシフト' },
   { name: 'case-person', pattern: '/staff/cases/:id/person', roles: DESK, view: PersonView, tabOf: 'queue' },
   { name: 'person', pattern: '/staff/people/:id', roles: DESK, view: PersonView, tabOf: 'queue' },

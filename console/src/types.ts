@@ -50,6 +50,7 @@ export interface Colleague {
 }
 export interface NotificationItem {
   id: string;
+  kind: string;
   urgency: Urgency;
   title: string;
   caseId: string | null;

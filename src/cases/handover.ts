@@ -4,7 +4,8 @@ import { canViewCase, canWorkCase, type Actor } from './actor.js';
 import { recordAudit, staffNames } from './audit.js';
 import { loadCenters } from './centers.js';
 import { reminderRules } from '../reminders/reminders.js';
-import { publishAll, scheduleReminders, type CaseDeps } from './deps.js';
+import { announceNotifications, publishAll, scheduleReminders, type CaseDeps } from './deps.js';
+import { announceHandoverToCenter, beginCenterCase, handoverUrgency } from '../center/receiving.js';
 import { CaseError, caseNotFound } from './errors.js';
 import { loadAnswerLabels } from './intake-labels.js';
 import { answerRowLabel, consentWording, signalWords } from './plain-words.js';
@@ -114,8 +115,11 @@ export async function handOverCase(deps: CaseDeps, actor: Actor, caseId: string,
     });
     await tx.case.update({ where: { id: caseId }, data: { status: 'HANDED_OVER', waitingSince: null } });
     await reminderRules.cancel(tx, caseId, ['UNCLAIMED', 'AWAITING_STAFF_REPLY'], now);
-    // Until the center acknowledges, a reminder waits (data/reminders.yaml handoverUnacknowledged).
-    const reminder = await reminderRules.handedOver(tx, deps.reminderPolicy, kase, created.id, now);
+    // Until the center acknowledges, a reminder waits (data/reminders.yaml handoverUnacknowledged),
+    // addressed to that center; an emergency within the hour.
+    const urgency = handoverUrgency(kase.urgency, input.basis);
+    const reminder = await reminderRules.handedOver(tx, deps.reminderPolicy, { id: kase.id, urgency }, created.id, now, center.code);
+    const notificationId = await announceHandoverToCenter(tx, { caseId, centerCode: center.code, urgency });
     await recordAudit(tx, actor, 'case.handed_over', caseId, {
       handoverId: created.id,
       centerCode: center.code,
@@ -123,10 +127,14 @@ export async function handOverCase(deps: CaseDeps, actor: Actor, caseId: string,
       ...(consent ? { consentId: consent.id } : {}),
       ...(input.basis === 'emergency_override' ? { overrideReason: input.overrideReason ?? '' } : {}),
     }, now);
-    return { created, reminder };
+    return { created, reminder, notificationId };
   });
   await scheduleReminders(deps, [handover.reminder]);
-  await publishAll(deps, [[{ kind: 'staff' }, { type: 'case', caseId, change: 'handed_over' }]]);
+  await publishAll(deps, [
+    [{ kind: 'staff' }, { type: 'case', caseId, change: 'handed_over' }],
+    [{ kind: 'staff' }, { type: 'handover', handoverId: handover.created.id, centerCode: center.code, change: 'created' }],
+  ]);
+  await announceNotifications(deps, [handover.notificationId]);
   return handover.created;
 }
 
@@ -155,9 +163,15 @@ export async function acknowledgeHandover(deps: CaseDeps, actor: Actor, handover
       centerCode: found.centerCode,
       onBehalf: actor.role !== 'CENTER',
     }, now);
-    return found;
+    const begun = await beginCenterCase(tx, deps.reminderPolicy, actor, found, now);
+    return { ...found, ...begun };
   });
-  await publishAll(deps, [[{ kind: 'staff' }, { type: 'case', caseId: handover.caseId, change: 'handover_acknowledged' }]]);
+  await scheduleReminders(deps, handover.reminders);
+  await publishAll(deps, [
+    [{ kind: 'staff' }, { type: 'case', caseId: handover.caseId, change: 'handover_acknowledged' }],
+    [{ kind: 'staff' }, { type: 'handover', handoverId, centerCode: handover.centerCode, change: 'acknowledged' }],
+  ]);
+  await announceNotifications(deps, handover.notificationIds);
 }
 
 /** Center staff of the receiving center, or a supervisor. */

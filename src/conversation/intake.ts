@@ -9,6 +9,7 @@ import type { ConversationState, StepRef } from './state.js';
 import { answerRiskChoice } from './crisis.js';
 import { clampUtf16, localize } from './text.js';
 import { CORRECTION_KEY, NOTE_KEY, type Turn } from './turn.js';
+import { offerResources } from './resource-offer.js';
 import type { Choice, ConsulterType } from './types.js';
 
 /** Guards against a cycle of message steps or conditions that never reaches a question. */
@@ -220,6 +221,7 @@ function skipQuestion(t: Turn, step: AskableStep, ref: StepRef): void {
 function chooseAnswer(t: Turn, step: QuestionStep, ref: StepRef, choice: FlowChoice): void {
   const s = t.state;
   t.recordAnswer(ref, step.key, choice.value, null);
+  offerResources(t, step.key, choice.value);
   if (step.consent && (choice.value === 'yes' || choice.value === 'no')) {
     const granted = choice.value === 'yes';
     s.consents[step.consent.kind] = granted;

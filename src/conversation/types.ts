@@ -3,6 +3,8 @@
 // the pipeline persists `ConversationState` (as JSON) and executes `DomainEffect`s.
 // Nothing in here may depend on express, prisma, bullmq or the LINE SDK.
 
+import type { ResourceGuide } from './resource-offer.js';
+
 export type Language = 'ja' | 'en' | 'easy';
 
 export type ConsulterType = 'self' | 'family' | 'agency' | 'neighbour' | 'unsure';
@@ -64,6 +66,8 @@ export interface ConversationContext {
   desk: { open: boolean; nextOpening: Record<Language, string> | null };
   /** Optional overrides of the core's timings (from config); defaults in conversation/turn.ts. */
   timings?: Partial<ConversationTimings>;
+  /** What the desk can offer (data/resources.yaml), shown after some answers (conversation/resource-offer.ts). */
+  resources?: ResourceGuide;
   /**
    * Who an emergency alert reaches now, so the person is told the truth: staff on duty (desk
    * hours), the on-call counsellor (paged outside desk hours), or nobody until the desk opens.
@@ -169,6 +173,8 @@ export type DomainEffect =
       kinds?: DangerKind[];
     }
   | { type: 'recordConsent'; kind: string; granted: boolean; wordingVersion: string }
+  /** The bot showed these entries of data/resources.yaml (a referral, counted in the statistics). */
+  | { type: 'recordReferral'; resourceIds: string[] }
   | { type: 'deleteUserData' }
   | { type: 'contactStopped' };
 

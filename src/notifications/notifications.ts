@@ -4,6 +4,7 @@ import type { Db, Prisma, Urgency } from '../db/client.js';
 import type { Queues } from '../jobs/queues.js';
 import type { Logger } from '../platform/logger.js';
 import type { RealtimePublisher } from '../realtime/bus.js';
+import { centerNotifyTargets } from './center-targets.js';
 import type { DangerKind } from '../conversation/types.js';
 import { CHANNEL_LABELS, CONSULTER_LABELS, DANGER_KIND_LABELS, caseNumber } from '../staff/labels-crisis.js';
 
@@ -19,6 +20,13 @@ export type NotificationKind =
   | 'HANDOVER_UNACKNOWLEDGED'
   | 'FOLLOW_UP'
   | 'escalation'
+  | 'handover_received'
+  | 'handover_acknowledged'
+  | 'exchange_from_desk'
+  | 'exchange_from_center'
+  | 'CENTER_REVIEW_DUE'
+  | 'CENTER_CASE_INACTIVE'
+  | 'center_closed'
   // ── people ──
   | 'case_transferred'
   | 'person_returned';
@@ -31,6 +39,13 @@ const titles: Record<NotificationKind, string> = {
   HANDOVER_UNACKNOWLEDGED: '保健福祉センターへの引き継ぎが、まだ受け止められていません。',
   FOLLOW_UP: 'フォローアップの予定日になった相談があります。',
   escalation: '【エスカレーション】対応されていないリマインダーがあります。',
+  handover_received: '相談窓口から新しいつなぎが届きました。受け止めをお願いします。',
+  handover_acknowledged: '保健福祉センターが、つないだ相談を受け止めました。',
+  exchange_from_desk: '相談窓口から、ケースについてのメッセージが届きました。',
+  exchange_from_center: '保健福祉センターから、ケースについてのメッセージが届きました。',
+  CENTER_REVIEW_DUE: '支援調整会議の見直し予定日になったケースがあります。',
+  CENTER_CASE_INACTIVE: 'しばらく動きのないケースがあります。支援の状況を確かめてください。',
+  center_closed: '保健福祉センターが、つないだケースの支援を終結しました。',
   case_transferred: '相談の担当があなたに替わりました。',
   person_returned: '以前担当した方から、また連絡がありました。',
 };
@@ -40,8 +55,10 @@ const urgencyLabel: Record<Urgency, string> = { EMERGENCY: '緊急', HIGH: '高'
 export interface NewNotification {
   kind: NotificationKind;
   urgency: Urgency;
-  audience: 'staff' | 'supervisors' | 'assignee';
+  /** center / center_lead: the staff (or the lead) of the ward center `centerCode`. */
+  audience: 'staff' | 'supervisors' | 'assignee' | 'center' | 'center_lead';
   staffId?: string | null;
+  centerCode?: string | null;
   caseId?: string | null;
   reminderId?: string | null;
   /** For alerts: what the title names — coded facts only, never what the person wrote. */
@@ -76,6 +93,7 @@ export function notificationRow(input: NewNotification) {
     urgency: input.urgency,
     audience: input.audience,
     staffId: input.staffId ?? null,
+    centerCode: input.centerCode ?? null,
     caseId: input.caseId ?? null,
     reminderId: input.reminderId ?? null,
     title: alert && input.about ? alertTitle(alert, input.about) : titles[input.kind],
@@ -111,7 +129,9 @@ export async function deliverNotification(
 ) {
   const notification = await deps.db.notification.findUnique({ where: { id: notificationId } });
   if (!notification || notification.deliveredAt) return;
-  const { webhookUrl, smtpUrl, emailFrom, emailTo } = deps.config.notify;
+  const { smtpUrl, emailFrom } = deps.config.notify;
+  // A center's notifications go to that center's own targets, never to the desk's.
+  const { webhookUrl, emailTo } = notification.centerCode ? centerNotifyTargets(notification.centerCode) : deps.config.notify;
   const link = caseLink(deps.config.publicBaseUrl, notification.caseId);
   const text = `[よりそい・${urgencyLabel[notification.urgency]}] ${notification.title}\n${link}`;
   // Each target is marked as soon as it has the notification: when the other one fails, the

@@ -8,6 +8,7 @@ import type { OnCall } from '../oncall/paging.js';
 import { loadOnCallRota } from '../oncall/rota.js';
 import { emailTransport, webhookTransport } from '../oncall/transports.js';
 import { loadReminderPolicy } from '../reminders/policy.js';
+import { loadResources } from '../resources/catalog.js';
 import { RealtimePublisher } from '../realtime/bus.js';
 import type { Runtime } from '../runtime.js';
 import { triageText } from '../triage/index.js';
@@ -37,13 +38,15 @@ export async function createConversationEngine(): Promise<ConversationEngine> {
   if (errors.length > 0) throw new InvalidFlowsError(errors.map(formatIssue).join('\n'));
   // A returning person's welcome (flows/returning/welcome-back.yaml) joins the context the pipeline gives.
   const returningTexts = await loadReturningTexts();
+  // What the desk can offer is data beside the flows; the core renders it (conversation/resource-offer.ts).
+  const resources = loadResources().guide();
   return {
     step: (state, input, ctx) =>
       runConversationStep(
         catalog,
         state as Parameters<typeof runConversationStep>[1],
         input,
-        ctx.returning ? { ...ctx, returning: { ...ctx.returning, texts: returningTexts } } : ctx,
+        { resources, ...(ctx.returning ? { ...ctx, returning: { ...ctx.returning, texts: returningTexts } } : ctx) },
       ),
   };
 }

@@ -22,6 +22,10 @@ export type RealtimeEvent =
       /** Who may open the case right after this change (staff/stream-audience.ts); never sent to a browser. */
       audience?: { status: string; assigneeId: string | null; centerCodes: string[] };
     }
+  /** A handover to (or received by) a ward center: that center's inbox updates at once. */
+  | { type: 'handover'; handoverId: string; centerCode: string; change: 'created' | 'acknowledged' }
+  /** Something changed on a case's center side (meeting, plan, exchange, closure). */
+  | { type: 'center-case'; caseId: string; centerCode: string; change: string }
   | { type: 'notification'; notificationId: string };
 
 export function topicChannel(prefix: string, topic: Topic): string {

@@ -185,4 +185,5 @@ export const labelsResponse = z.object({
     .describe('intake answer key → its question label and choice labels (Japanese, from flows/)'),
 });
 
+export * from './contract-center.js';
 export * from './contract-crisis.js';

@@ -19,6 +19,7 @@ import { staffOperations } from './routes.js';
 import { consoleOperations } from './console-routes.js';
 import { notificationOperations } from './notification-routes.js';
 import { analyticsOperations } from './analytics-routes.js';
+import { centerOperations } from './center-routes.js';
 import { crisisOperations } from './crisis-routes.js';
 import { peopleOperations } from './people-routes.js';
 import { createLineReadMarker } from '../channels/line/mark-as-read.js';
@@ -93,6 +94,7 @@ export function createStaffRoutes(
     ...notificationOperations(db),
     ...consoleOperations(),
     ...analyticsOperations(deps),
+    ...centerOperations(deps),
     ...crisisOperations(db),
     ...peopleOperations({ deps, redis: runtime.redisFailFast, redisPrefix: config.redisPrefix, markLineRead: createLineReadMarker(config.line) }),
   ];

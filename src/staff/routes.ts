@@ -1,3 +1,4 @@
+import type { Actor } from '../cases/actor.js';
 import { readFileSync } from 'node:fs';
 import type { Request, Response } from 'express';
 import { parse as parseYaml } from 'yaml';
@@ -491,6 +492,8 @@ async function openStream(ctx: StaffRouteContext, audience: StreamAudience, req:
         if (event.type === 'case') send('case', { caseId: event.caseId, change: event.change });
         else if (event.type === 'typing' && event.by === 'user' && event.caseId) send('typing', { caseId: event.caseId, on: event.on });
         else if (event.type === 'notification') send('notification', { notificationId: event.notificationId });
+        else if (event.type === 'handover') send('handover', { handoverId: event.handoverId, change: event.change });
+        else if (event.type === 'center-case') send('center-case', { caseId: event.caseId, change: event.change });
       })
       .catch(() => {});
   });

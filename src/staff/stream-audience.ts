@@ -27,6 +27,7 @@ export async function caseAudienceOf(db: Db, caseId: string): Promise<CaseAudien
 interface NotificationAudience {
   audience: string;
   staffId: string | null;
+  centerCode: string | null;
 }
 
 /** Looks cases and notifications up once per burst, however many consoles are connected. */
@@ -59,12 +60,26 @@ export class StreamAudience {
       return kase !== null && canViewCase(actor, { status: kase.status as never, assigneeId: kase.assigneeId });
     }
     if (event.type === 'notification') {
-      if (actor.role === 'CENTER') return false;
       const notification = await this.notificationAudience(event.notificationId);
       if (!notification) return false;
-      if (notification.audience === 'supervisors') return actor.role === 'SUPERVISOR' || actor.role === 'ADMIN';
       if (notification.audience === 'assignee') return notification.staffId === actor.id;
+      // A center's notifications ring only that center's bells (its lead's list shows the escalations).
+      if (notification.audience === 'center' || notification.audience === 'center_lead') {
+        return actor.role === 'CENTER' && actor.centerCode !== null && notification.centerCode === actor.centerCode;
+      }
+      if (actor.role === 'CENTER') return false;
+      if (notification.audience === 'supervisors') return actor.role === 'SUPERVISOR' || actor.role === 'ADMIN';
       return true;
+    }
+    // A center's inbox and case pages: that center's staff and supervisors; the desk's counsellor
+    // of the case for its center side (their exchanges).
+    if (event.type === 'handover') return actor.role === 'SUPERVISOR' || (actor.role === 'CENTER' && actor.centerCode === event.centerCode);
+    if (event.type === 'center-case') {
+      if (actor.role === 'SUPERVISOR') return true;
+      if (actor.role === 'CENTER') return actor.centerCode === event.centerCode;
+      if (actor.role !== 'COUNSELOR') return false;
+      const kase = await this.caseAudience(event.caseId);
+      return kase !== null && kase.assigneeId === actor.id;
     }
     return false;
   }
@@ -79,7 +94,7 @@ export class StreamAudience {
   }
 
   private notificationAudience(id: string): Promise<NotificationAudience | null> {
-    return this.memo(this.notifications, id, () => this.db.notification.findUnique({ where: { id }, select: { audience: true, staffId: true } }));
+    return this.memo(this.notifications, id, () => this.db.notification.findUnique({ where: { id }, select: { audience: true, staffId: true, centerCode: true } }));
   }
 
   private memo<T>(cache: Map<string, Promise<T>>, id: string, load: () => Promise<T>, variant = ''): Promise<T> {

@@ -120,6 +120,9 @@ describe('staff console (Chromium)', () => {
     await page.click('#logout-button');
     await page.locator('#login-view').waitFor({ state: 'visible' });
     await logIn(centerStaff);
+    // Center staff start in their center's inbox; the handovers tab is one click away.
+    await page.locator('#center-inbox').waitFor({ state: 'visible' });
+    await page.click('#tabs .tab[data-tab="handovers"]');
     await page.locator('#handovers-tab').waitFor({ state: 'visible' });
     expect(await page.locator('#tabs .tab[data-tab="queue"]').isHidden()).toBe(true);
     await page.locator(`.handover-item[data-handover-id="${handover.id}"] a`).click();

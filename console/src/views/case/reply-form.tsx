@@ -9,6 +9,7 @@ import { newClientId } from '../../format.js';
 import type { ReplyTemplateView } from '../../types.js';
 import { ErrorText } from '../../ui/parts.js';
 import type { CaseAction } from './case-view.js';
+import { ResourcePicker } from '../center/resource-picker.js';
 
 const MAX = 5000;
 /** How often "typing" is repeated while keys are pressed (the server allows 30 a minute). */
@@ -117,8 +118,15 @@ export function ReplyForm({ caseId, language, act }: { caseId: string; language:
   };
 
   const categories = [...new Set(templates.map((t) => t.category))];
+  const quote = (text: string) => {
+    edit(box.current?.value ? `${box.current.value}\n${text}` : text);
+    box.current?.focus();
+  };
   const open = slash !== null && suggestions.length > 0;
   return (
+    <>
+    {/* Outside the reply form: Enter in the search box must never send the reply. */}
+    <ResourcePicker caseId={caseId} onQuote={quote} />
     <form id="reply-form" class="reply-form" onSubmit={send}>
       <label for="template-select">テンプレート</label>
       <select
@@ -212,5 +220,6 @@ export function ReplyForm({ caseId, language, act }: { caseId: string; language:
       </div>
       <ErrorText id="reply-error" message={error} />
     </form>
+    </>
   );
 }
