@@ -17,6 +17,7 @@ import { systemEventSchema } from './system-events.js';
 import { announceNotification } from '../notifications/notifications.js';
 import type { ReminderPolicy } from '../reminders/policy.js';
 import { reminderRules, scheduleReminderJob } from '../reminders/reminders.js';
+import { canPageNow, schedulePage, type OnCall } from '../oncall/paging.js';
 
 /** The conversation core as the pipeline sees it: state is opaque JSON. */
 export interface ConversationEngine {
@@ -33,6 +34,8 @@ export interface PipelineDeps {
   /** `context`: the person's recent earlier texts in this conversation, oldest first. */
   triage: (text: string, context?: readonly string[]) => TriageResult;
   reminderPolicy: ReminderPolicy;
+  /** The on-call rota outside desk hours; absent: nobody is paged (the person is told so). */
+  oncall?: OnCall;
   logger: Logger;
   /** Sends a stored delivery from the job that created it (throws to leave it to the delivery queue). */
   deliverNow?: (deliveryId: string) => Promise<void>;
@@ -52,6 +55,7 @@ type PostCommit = {
   deliveries: string[];
   reminders: { id: string; dueAt: Date }[];
   notifications: string[];
+  pages: string[];
 };
 
 /**
@@ -193,6 +197,8 @@ async function runPostCommit(deps: PipelineDeps, post: PostCommit) {
   await Promise.all(post.publish.map(([topic, event]) => deps.realtime.publish(topic, event)));
   for (const reminder of post.reminders) await scheduleReminderJob(deps, reminder);
   for (const id of post.notifications) await announceNotification(deps, id);
+  // A page before the answer goes out: the person is told the on-call counsellor is alerted.
+  if (deps.oncall) for (const id of post.pages) await schedulePage({ queues: deps.queues, logger: deps.logger, oncall: deps.oncall }, id).catch(() => {});
   await dispatchDeliveries(deps, post.deliveries);
 }
 
@@ -225,7 +231,7 @@ async function handleEvent(store: EventStore, deps: PipelineDeps, sourceKey: str
   if (!adapter) throw new Error(`no adapter for channel ${event.channel}`);
   const interpreted = interpretStored(adapter, event.payload);
   const now = (deps.now ?? (() => new Date()))();
-  const post: PostCommit = { publish: [], deliveries: [], reminders: [], notifications: [] };
+  const post: PostCommit = { publish: [], deliveries: [], reminders: [], notifications: [], pages: [] };
   const writes = new WriteBatch(store.crypto);
 
   switch (interpreted.kind) {
@@ -335,7 +341,9 @@ async function handleConversationEvent(
   const context = event.input.kind === 'text' && !isNew ? await recentInboundTexts(store.sql, store.crypto, conversationId, now) : [];
   const triage = event.input.kind === 'text' ? deps.triage(event.input.text, context) : null;
   const nextOpening = deps.desk.isOpen(now) ? null : deps.desk.describe(deps.desk.nextOpening(now));
-  const result = deps.engine.step(previousState, event.input, { now, triage, desk: { open: nextOpening === null, nextOpening } });
+  // Told to the person in danger only as far as it is true: a page goes out when someone is on call.
+  const staffReach = nextOpening === null ? 'desk' : deps.oncall && canPageNow(deps.oncall, now) ? 'on_call' : 'none';
+  const result = deps.engine.step(previousState, event.input, { now, triage, desk: { open: nextOpening === null, nextOpening }, staffReach });
   const language = ((result.state as { language?: Language } | null)?.language ?? 'ja') as Language;
   const sqlEffects = result.effects.every((effect) => SQL_EFFECTS.has(effect.type));
   if (!sqlEffects) requirePrisma(store, 'effects beyond the intake');
@@ -358,7 +366,7 @@ async function handleConversationEvent(
   }
   publishMessages(post, contactTopic, conversationId, writes.insertMessages(pendingMessages));
 
-  const effectContext: EffectContext = { conversationId, contactId: person.contactId, channel, language, now, reminderPolicy: deps.reminderPolicy };
+  const effectContext: EffectContext = { conversationId, contactId: person.contactId, channel, language, now, reminderPolicy: deps.reminderPolicy, oncall: deps.oncall };
   if (sqlEffects) {
     // Intake effects only: merged into this statement's case write (see casePatchOf).
     const answers: Parameters<WriteBatch['insertIntakeAnswers']>[0] = [];
@@ -380,6 +388,7 @@ async function handleConversationEvent(
     const outcome = await applyEffects(requirePrisma(store, 'effects'), effectContext, result.effects);
     post.reminders.push(...outcome.reminders);
     post.notifications.push(...outcome.notifications);
+    post.pages.push(...outcome.pages);
     if (outcome.dataDeleted) {
       post.publish.push([contactTopic, { type: 'conversation-deleted', conversationId }]);
     }

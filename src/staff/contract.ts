@@ -89,10 +89,12 @@ export const queueEntry = z
     lastUserMessageAt: isoDate.nullable(),
     lastStaffMessageAt: isoDate.nullable(),
     createdAt: isoDate,
+    triageScore: z.number().int().min(0).max(100).describe('highest triage score of the case (0–100): the order within a level'),
     preview: z
       .object({
         helpWanted: z.string().nullable().describe('coded intake answer (help_wanted)'),
         signals: z.array(z.string()).describe('triage rule ids'),
+        kinds: z.array(z.string()).describe('kinds of danger read (suicide, medical, …)'),
         handoverPending: z.boolean(),
         dataDeleted: z.boolean(),
       })
@@ -100,7 +102,7 @@ export const queueEntry = z
   });
 
 export const casesResponse = z
-  .object({ cases: z.array(queueEntry).describe('EMERGENCY first, then HIGH, NORMAL; within each, the longest waiting first (waitingSince ascending, nulls last)') });
+  .object({ cases: z.array(queueEntry).describe('EMERGENCY first, then HIGH, NORMAL; within each, the highest triageScore first, then the longest waiting (waitingSince ascending, nulls last)') });
 
 // ----- acting on a case -----
 
@@ -202,3 +204,5 @@ export const labelsResponse = z.object({
     .record(z.string(), z.object({ label: z.string(), values: z.record(z.string(), z.string()) }))
     .describe('intake answer key → its question label and choice labels (Japanese, from flows/)'),
 });
+
+export * from './contract-crisis.js';

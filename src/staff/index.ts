@@ -19,6 +19,7 @@ import { staffOperations } from './routes.js';
 import { consoleOperations } from './console-routes.js';
 import { notificationOperations } from './notification-routes.js';
 import { analyticsOperations } from './analytics-routes.js';
+import { crisisOperations } from './crisis-routes.js';
 import { queueBoard } from './queue-board.js';
 import { sessionCookieName } from './sessions.js';
 import { caseAudienceOf } from './stream-audience.js';
@@ -63,7 +64,7 @@ export function createStaffRoutes(
     queues: runtime.queuesFailFast,
     adapters,
     logger,
-    reminderPolicy: loadReminderPolicy(loadDeskHours()),
+    reminderPolicy: loadReminderPolicy(loadDeskHours(runtime.config.deskHoursFile)),
     now: () => new Date(),
   };
 
@@ -90,6 +91,7 @@ export function createStaffRoutes(
     ...notificationOperations(db),
     ...consoleOperations(),
     ...analyticsOperations(deps),
+    ...crisisOperations(db),
   ];
 
   const apiRouter = Router();
