@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Prisma, type Db } from '../db/client.js';
 import { loadFlowCatalog } from '../flows/index.js';
+import { consultationSql, intakeOnlyWhere } from './consultations.js';
 
 // The city's analysis (集約・分析) for supervisors: counts by week, never a person's words or ids.
 // A "consultation" is a case that reached the desk (past the bot's intake); weeks start on
@@ -63,8 +64,8 @@ export async function analyticsOverview(db: Db, range: AnalyticsRange) {
   const [byWeek, intakeOnly, ageBands, stages, urgency, replies, waiting, handovers, reminders, notifications] = await Promise.all([
     db.$queryRaw<{ week: string; consulterType: string | null; channel: string; count: bigint }[]>`
       SELECT ${weekSql('createdAt')} AS "week", "consulterType", "channel", count(*) AS "count"
-      FROM "Case" WHERE ${inRange} AND "status" <> 'INTAKE' GROUP BY 1, 2, 3`,
-    db.case.count({ where: { createdAt: { gte: range.from, lt: range.to }, status: 'INTAKE' } }),
+      FROM "Case" WHERE ${consultationSql(range)} GROUP BY 1, 2, 3`,
+    db.case.count({ where: intakeOnlyWhere(range) }),
     db.$queryRaw<{ value: string | null; count: bigint }[]>`
       SELECT a."value", count(*) AS "count"
       FROM "Case" c

@@ -7,7 +7,7 @@ import { reminderRules } from '../reminders/reminders.js';
 import { publishAll, scheduleReminders, type CaseDeps } from './deps.js';
 import { CaseError, caseNotFound } from './errors.js';
 import { loadAnswerLabels } from './intake-labels.js';
-import { signalLabel } from '../labels/index.js';
+import { answerRowLabel, consentWording, signalWords } from './plain-words.js';
 
 /** The consent the intake asks for (flows/closing.yaml, step handover_consent). */
 export const HANDOVER_CONSENT_KIND = 'handover_ward_center';
@@ -57,6 +57,11 @@ export async function handOverCase(deps: CaseDeps, actor: Actor, caseId: string,
     if (!kase.assigneeId) throw new CaseError('claim_first', 'つなぐ前に、この相談を担当してください。');
     const pending = await tx.handover.findFirst({ where: { caseId, acknowledgedAt: null } });
     if (pending) throw new CaseError('handover_pending', 'センターがまだ受け止めていないつなぎがあります。受け止めを待ってください。');
+    const received = await tx.handover.findFirst({ where: { caseId, acknowledgedAt: { not: null } }, select: { centerCode: true } });
+    if (received) {
+      const name = loadCenters().find(received.centerCode)?.name ?? '保健福祉センター';
+      throw new CaseError('already_handed_over', `この相談は${name}がすでに受け止めています。もう一度つなぐことはできません。センターと直接やりとりしてください。`);
+    }
 
     const consent = await currentHandoverConsent(tx, kase.conversation.contactId);
     if (input.basis === 'consent' && !consent?.granted) {
@@ -73,7 +78,7 @@ export async function handOverCase(deps: CaseDeps, actor: Actor, caseId: string,
       urgency: kase.urgency,
       stage: kase.stage,
       signals: Array.isArray(markers.signals) ? markers.signals : [],
-      signalLabels: (Array.isArray(markers.signals) ? markers.signals : []).map((code) => signalLabel(String(code), labels.table)),
+      signalLabels: signalWords(Array.isArray(markers.signals) ? markers.signals : [], labels),
       quality: markers.quality ?? null,
       assessment: kase.assessment ?? null,
       deskNote: input.note,
@@ -81,13 +86,16 @@ export async function handOverCase(deps: CaseDeps, actor: Actor, caseId: string,
         .filter((a) => a.value !== null || a.freeText)
         .map((a) => ({
           key: a.key,
-          label: labels.label(a.key),
+          // The words the person saw (the question), or what kind of note it is: never the key.
+          label: answerRowLabel(labels, a.key),
           value: a.value,
           valueLabel: labels.valueLabel(a.key, a.value),
           freeText: a.freeText,
         })),
       basis: input.basis,
-      consent: consent ? { granted: consent.granted, at: consent.createdAt.toISOString(), wordingVersion: consent.wordingVersion } : null,
+      consent: consent
+        ? { granted: consent.granted, at: consent.createdAt.toISOString(), wordingVersion: consent.wordingVersion, wording: await consentWording(tx, consent, kase.language) }
+        : null,
       overrideReason: input.basis === 'emergency_override' ? (input.overrideReason ?? null) : null,
       handedOverBy: { id: actor.id, name: actor.name },
       handedOverAt: now.toISOString(),

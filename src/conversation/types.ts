@@ -70,9 +70,23 @@ export interface ConversationContext {
    * Absent: staff on duty when the desk is open, else nobody.
    */
   staffReach?: StaffReach;
+  /** Set when a person writes again after their case was closed (see conversation/returning.ts). */
+  returning?: ReturningPerson;
 }
 
 export type StaffReach = 'desk' | 'on_call' | 'none';
+
+/** What the core keeps of a returning person's earlier consultation: who wrote, in which language. */
+export interface ReturningPerson {
+  consulterType: ConsulterType | null;
+  language: Language;
+  /** flows/returning/welcome-back.yaml, added by the engine's wiring. */
+  texts?: ReturningTexts;
+}
+
+export type ReturningTextKey = 'welcome' | 'welcome_with_message' | 'listen_label' | 'restart_label';
+/** key → language → text; any language may be missing (Japanese is the fallback). */
+export type ReturningTexts = Record<ReturningTextKey, Partial<Record<string, string>>>;
 
 export interface ConversationTimings {
   /** Input after this long a silence mid-intake offers "continue or start over". */
@@ -115,7 +129,9 @@ export type HandoffReason =
   | 'emergency'
   /** A button that flags risk (flow choice with `risk:`): queued at once with what was collected. */
   | 'risk'
-  | 'message_after_intake';
+  | 'message_after_intake'
+  /** A person wrote again after their case was closed (conversation/returning.ts). */
+  | 'returning';
 
 export interface HandoffSummary {
   consulterType: ConsulterType | null;

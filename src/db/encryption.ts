@@ -20,6 +20,7 @@ export const ENCRYPTED_COLUMNS = {
   IntakeAnswer: { freeText: 'string' },
   Note: { text: 'string' },
   Handover: { summary: 'json', overrideReason: 'string', acknowledgedNote: 'string' },
+  DeskContact: { summary: 'string' },
   AuditText: { text: 'string' },
 } as const satisfies Record<string, Record<string, ColumnKind>>;
 

@@ -18,7 +18,10 @@ export type NotificationKind =
   | 'AWAITING_STAFF_REPLY'
   | 'HANDOVER_UNACKNOWLEDGED'
   | 'FOLLOW_UP'
-  | 'escalation';
+  | 'escalation'
+  // ── people ──
+  | 'case_transferred'
+  | 'person_returned';
 
 const titles: Record<NotificationKind, string> = {
   emergency_alert: '緊急: 危険のサインがある相談が届きました。すぐに確認してください。',
@@ -28,6 +31,8 @@ const titles: Record<NotificationKind, string> = {
   HANDOVER_UNACKNOWLEDGED: '保健福祉センターへの引き継ぎが、まだ受け止められていません。',
   FOLLOW_UP: 'フォローアップの予定日になった相談があります。',
   escalation: '【エスカレーション】対応されていないリマインダーがあります。',
+  case_transferred: '相談の担当があなたに替わりました。',
+  person_returned: '以前担当した方から、また連絡がありました。',
 };
 
 const urgencyLabel: Record<Urgency, string> = { EMERGENCY: '緊急', HIGH: '高', NORMAL: '通常' };
@@ -84,7 +89,7 @@ export async function createNotification(tx: Prisma.TransactionClient, input: Ne
 
 /** After commit: live in every console at once, then outbound delivery through the queue. */
 export async function announceNotification(
-  deps: { queues: Queues; realtime: RealtimePublisher; logger: Logger },
+  deps: { queues: Queues; realtime: Pick<RealtimePublisher, 'publish'>; logger: Logger },
   notificationId: string,
 ) {
   await deps.realtime.publish({ kind: 'staff' }, { type: 'notification', notificationId });

@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import type { Channel } from '../db/client.js';
 import { runConversationStep } from '../conversation/index.js';
+import { loadReturningTexts } from '../flows/returning-texts.js';
 import { checkFlows, formatIssue, loadFlowCatalog } from '../flows/index.js';
 import { loadDeskHours } from '../desk/load.js';
 import type { OnCall } from '../oncall/paging.js';
@@ -34,8 +35,16 @@ export async function createConversationEngine(): Promise<ConversationEngine> {
   const catalog = await loadFlowCatalog();
   const errors = checkFlows(catalog).filter((issue) => issue.severity === 'error');
   if (errors.length > 0) throw new InvalidFlowsError(errors.map(formatIssue).join('\n'));
+  // A returning person's welcome (flows/returning/welcome-back.yaml) joins the context the pipeline gives.
+  const returningTexts = await loadReturningTexts();
   return {
-    step: (state, input, ctx) => runConversationStep(catalog, state as Parameters<typeof runConversationStep>[1], input, ctx),
+    step: (state, input, ctx) =>
+      runConversationStep(
+        catalog,
+        state as Parameters<typeof runConversationStep>[1],
+        input,
+        ctx.returning ? { ...ctx, returning: { ...ctx.returning, texts: returningTexts } } : ctx,
+      ),
   };
 }
 

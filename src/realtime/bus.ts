@@ -10,7 +10,10 @@ export type Topic = { kind: 'contact'; contactId: string } | { kind: 'staff' };
 
 export type RealtimeEvent =
   | { type: 'message'; conversationId: string; messageId: string }
-  | { type: 'typing'; conversationId: string; on: boolean }
+  /** `by: 'staff'` a counsellor is writing (to the web chat); `by: 'user'` the person is (to consoles, with caseId). */
+  | { type: 'typing'; conversationId: string; on: boolean; by?: 'staff' | 'user'; caseId?: string }
+  /** A counsellor read the person's messages up to `upTo` (web chat 既読). */
+  | { type: 'read'; conversationId: string; upTo: string }
   | { type: 'conversation-deleted'; conversationId: string }
   | {
       type: 'case';

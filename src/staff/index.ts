@@ -20,6 +20,8 @@ import { consoleOperations } from './console-routes.js';
 import { notificationOperations } from './notification-routes.js';
 import { analyticsOperations } from './analytics-routes.js';
 import { crisisOperations } from './crisis-routes.js';
+import { peopleOperations } from './people-routes.js';
+import { createLineReadMarker } from '../channels/line/mark-as-read.js';
 import { queueBoard } from './queue-board.js';
 import { sessionCookieName } from './sessions.js';
 import { caseAudienceOf } from './stream-audience.js';
@@ -92,6 +94,7 @@ export function createStaffRoutes(
     ...consoleOperations(),
     ...analyticsOperations(deps),
     ...crisisOperations(db),
+    ...peopleOperations({ deps, redis: runtime.redisFailFast, redisPrefix: config.redisPrefix, markLineRead: createLineReadMarker(config.line) }),
   ];
 
   const apiRouter = Router();
