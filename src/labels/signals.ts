@@ -23,5 +23,12 @@ export const signalLabels = {
     violence_to_objects: '物への暴力',
     verbal_abuse: '暴言',
     missing_person: '行方不明',
+    // Signals of the stem net, the learned reader and the conversation (src/triage/triage.ts).
+    danger_keyword: '危険を示す言葉',
+    suicide_risk: '自殺の危険',
+    medical_emergency: '体の急変',
+    household_violence: '家族からの暴力',
+    context_escalation: '前のメッセージとあわせた危険',
+    learned_reader: '言葉の読み取りによる危険',
   },
 } as const;

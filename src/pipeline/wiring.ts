@@ -11,7 +11,7 @@ import { loadReminderPolicy } from '../reminders/policy.js';
 import { loadResources } from '../resources/catalog.js';
 import { RealtimePublisher } from '../realtime/bus.js';
 import type { Runtime } from '../runtime.js';
-import { triageText } from '../triage/index.js';
+import { defaultRuleSet, triageText } from '../triage/index.js';
 import type { ChannelAdapter } from './channel-adapter.js';
 import type { OutboundSender } from './delivery.js';
 import type { ConversationEngine, PipelineDeps } from './process-source.js';
@@ -65,6 +65,9 @@ export async function createPipelineDeps(runtime: Runtime, channels: ChannelPlug
     adapters[plugin.adapter.channel] = plugin.adapter;
     if (plugin.sender) senders[plugin.adapter.channel] = plugin.sender;
   }
+  // Triage's data (rules, net, frames, the learned reader) loads here, at start, not inside the
+  // first message's job: the first person to write may be the one in danger.
+  defaultRuleSet();
   return {
     pipeline: {
       db: runtime.db,

@@ -229,6 +229,7 @@ export function createTriage(config: TriageConfig = defaultRuleSet()): Triage {
     // Every lexical signal explained away (a quote, an idiom, a denial, a long-resolved past):
     // the learned reader may still see distress, but not an emergency of its own.
     const explained = matches.length > 0 && matches.every((x) => x.reads === 'normal');
+    let viaContext = false;
     const compactRaw = config.normalise(text.replace(EMOJI, '')).compact;
     // A signal read as a joke or a quote: the reader may not turn the message into a question.
     const playful = matches.some((x) => x.frame === 'joked' || x.frame === 'quoted');
@@ -263,7 +264,11 @@ export function createTriage(config: TriageConfig = defaultRuleSet()): Triage {
     if (p !== null) {
       if (explained) {
         if (p.emergency + p.high >= m.high + 0.1) raise('high', null);
-      } else if (p.emergency >= m.emergency && !playful) raise('emergency', null);
+      } else if (p.emergency >= m.emergency && !playful) {
+        raise('emergency', null);
+        // Only the earlier messages made it one: that is the conversation's reading.
+        if ((alone?.level.emergency ?? 0) < m.emergency) viaContext = true;
+      }
       else if (p.emergency >= m.ask && !playful) {
         raise('high', null);
         check = true;
@@ -271,11 +276,18 @@ export function createTriage(config: TriageConfig = defaultRuleSet()): Triage {
     }
     // The conversation: a recent message that read like an emergency makes an unclear follow-up one.
     let fromContext = false;
-    if (model !== null && recent.length > 0 && urgency !== 'emergency' && !explained) {
-      const before = Math.max(...recent.map((c) => readWithModel(model, c).level.emergency));
-      if (before >= settings.context.emergency && (withContext?.level.emergency ?? 0) >= settings.context.follow) {
+    let contextKinds: DangerKind[] = [];
+    if (model !== null && recent.length > 0 && (urgency !== 'emergency' || viaContext) && !explained) {
+      const earlier = recent.map((c) => readWithModel(model, c));
+      const worst = earlier.reduce((a, b) => (b.level.emergency >= a.level.emergency ? b : a));
+      const before = worst.level.emergency;
+      if (viaContext || (before >= settings.context.emergency && (withContext?.level.emergency ?? 0) >= settings.context.follow)) {
         raise('emergency', null);
         fromContext = true;
+        // The danger goes on: it is of the kind the earlier message read as (the crisis answer
+        // already given then is not repeated for a new guess about a short follow-up).
+        const kind = (Object.entries(worst.kinds) as Array<[DangerKind, number]>).sort((a, b) => b[1] - a[1])[0];
+        if (kind !== undefined && kind[1] >= 0.3) contextKinds = [kind[0]];
       } else if (before >= settings.context.emergency && urgency === 'high') {
         check = true;
       }
@@ -288,7 +300,8 @@ export function createTriage(config: TriageConfig = defaultRuleSet()): Triage {
     const signals = [...new Set(ordered.filter((x) => (x.reads ?? x.level) !== 'normal' || urgency !== 'normal').map((x) => x.ruleId))];
     let kinds = orderKinds(signals.flatMap((signal) => KIND_OF_SIGNAL[signal] ?? []));
     const modelKinds = withContext?.kinds ?? alone?.kinds ?? {};
-    if (kinds.length === 0 && urgency !== 'normal' && model !== null) {
+    if (kinds.length === 0 && fromContext && contextKinds.length > 0) kinds = contextKinds;
+    else if (kinds.length === 0 && urgency !== 'normal' && model !== null) {
       const best = (Object.entries(modelKinds) as Array<[DangerKind, number]>).sort((a, b) => b[1] - a[1])[0];
       if (best !== undefined && best[1] >= 0.3) kinds = [best[0]];
     }

@@ -7,7 +7,7 @@ import { STAFF_ROLES } from '../../../src/staff/accounts.js';
 import { SUPPORT_STAGES } from '../../../src/cases/assessment.js';
 import { loadAnswerLabels } from '../../../src/cases/intake-labels.js';
 import { actionLabel, factorLabel, label, LABEL_MODULES, labels, signalLabel, UNKNOWN_LABEL } from '../../../src/labels/index.js';
-import { defaultRuleSet } from '../../../src/triage/index.js';
+import { defaultRuleSet, READER_SIGNALS } from '../../../src/triage/index.js';
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -38,6 +38,7 @@ describe('label catalogue', () => {
   it('names every triage rule, status, urgency, channel, consulter type, role and stage', () => {
     const missing = [
       ...defaultRuleSet().rules.map((r) => ['signal', r.id] as const),
+      ...[...(defaultRuleSet().net?.signals.keys() ?? []), ...READER_SIGNALS].map((id) => ['signal', id] as const),
       ...CASE_STATUSES.map((c) => ['status', c] as const),
       ...URGENCIES.map((c) => ['urgency', c] as const),
       ...CHANNELS.map((c) => ['channel', c] as const),
