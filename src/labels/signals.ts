@@ -23,5 +23,8 @@ export const signalLabels = {
     violence_to_objects: '物への暴力',
     verbal_abuse: '暴言',
     missing_person: '行方不明',
+    // Not triage rules: the person's own answer to the direct safety question (src/conversation/crisis.ts).
+    safety_question_yes: '安全の質問に「危ない」と回答',
+    safety_question_unsure: '安全の質問に「わからない」と回答',
   },
 } as const;

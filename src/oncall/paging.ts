@@ -7,10 +7,13 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { DangerKind } from '../conversation/types.js';
 import type { Db, Prisma } from '../db/client.js';
 import type { Queues } from '../jobs/queues.js';
-import { caseLink, createNotification } from '../notifications/notifications.js';
+import { caseLink, createNotification, writerLabel } from '../notifications/notifications.js';
 import type { Logger } from '../platform/logger.js';
 import type { RealtimePublisher } from '../realtime/bus.js';
-import { CHANNEL_LABELS, CONSULTER_LABELS, DANGER_KIND_LABELS, ONCALL_LABELS, caseNumber } from '../staff/labels-crisis.js';
+import { label, labels } from '../labels/index.js';
+import { caseNumber } from '../labels/crisis.js';
+
+const ONCALL_LABELS = labels.onCall;
 import type { OnCallRota } from './rota.js';
 import type { PageMessage, PageTransport } from './transports.js';
 
@@ -115,11 +118,11 @@ export async function acknowledgePage(db: Db, secret: string, token: string, now
 async function pageMessage(deps: OnCallDeps, tx: Tx | Db, page: { id: string; caseId: string; level: number }): Promise<PageMessage> {
   const kase = await tx.case.findUniqueOrThrow({ where: { id: page.caseId }, select: { id: true, consulterType: true, channel: true, markers: true } });
   const kinds = ((kase.markers ?? {}) as { kinds?: DangerKind[] }).kinds ?? [];
-  const danger = kinds.map((k) => DANGER_KIND_LABELS[k] ?? k).join('・') || '危険のサイン';
-  const facts = `相談 ${caseNumber(kase.id)}（${CONSULTER_LABELS[kase.consulterType ?? 'UNSURE']}・${CHANNEL_LABELS[kase.channel]}）${danger}`;
+  const danger = kinds.map((k) => label('dangerKind', k)).join('・') || '危険のサイン';
+  const facts = `相談 ${caseNumber(kase.id)}（${writerLabel(kase.consulterType)}・${label('channel', kase.channel)}）${danger}`;
   const ack = ackUrl(deps.publicBaseUrl, deps.secret, page.id);
   const caseUrl = caseLink(deps.publicBaseUrl, kase.id);
-  const escalated = page.level > 0 ? '（前の当番が受け取っていないため、あなたに連絡しています）\n' : '';
+  const escalated = page.level > 0 ? `${ONCALL_LABELS.pageEscalated}\n` : '';
   return {
     pageId: page.id,
     subject: `${ONCALL_LABELS.pageSubject} ${facts}`,

@@ -86,7 +86,7 @@ describe('the on-call rota outside desk hours', () => {
     const hook = webhook.received[0]!;
     expect(hook.kind).toBe('oncall_page');
     expect(hook.text).toContain(`#${kase.id.slice(0, 8)}`);
-    expect(hook.text).toContain('Webチャット');
+    expect(hook.text).toContain('ウェブチャット');
     expect(hook.text).toMatch(/自殺の危険|体の緊急/);
     expect(hook.ackUrl).toMatch(/^https:\/\/yorisoi\.example\.jp\/oncall\/ack\//);
     for (const outside of [JSON.stringify(hook), mailsTo('night-a@city.example.jp')[0]!.data]) expect(outside).not.toContain('薬をたくさん');
