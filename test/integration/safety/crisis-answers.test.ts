@@ -44,6 +44,11 @@ describe('crisis answers on both channels', () => {
   beforeAll(async () => {
     fake = await startFakeLineApi({ channelAccessToken: TOKEN });
     app = await startTestApp({ env: { LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: TOKEN, LINE_API_BASE_URL: fake.url, LINE_DATA_API_BASE_URL: fake.url } });
+    // A running desk has served someone before: the first timed answer is not the process's first.
+    const warm = await WebChatClient.start(app.url);
+    await waitFor(async () => (await warm.messages()).some((m) => m.choices?.length));
+    await warm.send({ text: '人と話したい' });
+    await waitFor(async () => (await app.runtime.db.case.count({ where: { status: 'QUEUED' } })) >= 1);
   });
   afterAll(async () => {
     await app?.dispose();
