@@ -182,3 +182,29 @@ export async function escalatePage(deps: OnCallDeps, pageId: string): Promise<vo
     await deps.queues.add('notify', outcome.notificationId, { notificationId: outcome.notificationId }).catch(() => {});
   }
 }
+
+/**
+ * Puts back the jobs of pages Redis may have lost (restarted empty): a page not sent yet, or one
+ * unacknowledged past its timeout and not escalated. Job ids keep this from doubling a job that
+ * still exists; sendPage and escalatePage do nothing twice.
+ */
+export async function reconcilePages(deps: Pick<OnCallDeps, 'db' | 'queues' | 'logger' | 'oncall'>, now = new Date()): Promise<number> {
+  const graceMs = 30_000;
+  const since = new Date(now.getTime() - 24 * 60 * 60_000);
+  const pages = await deps.db.onCallPage.findMany({
+    where: {
+      createdAt: { gt: since },
+      acknowledgedAt: null,
+      // A chain someone acknowledged is over, whichever page they acknowledged.
+      case: { onCallPages: { none: { acknowledgedAt: { not: null }, createdAt: { gt: since } } } },
+      OR: [{ sentAt: null, createdAt: { lt: new Date(now.getTime() - graceMs) } }, { escalatedAt: null, createdAt: { lt: new Date(now.getTime() - deps.oncall.rota.escalateAfterMs - graceMs) } }],
+    },
+    take: 200,
+  });
+  for (const page of pages) {
+    if (!page.sentAt) await deps.queues.add('oncall', `send-${page.id}`, { pageId: page.id, stage: 'send' });
+    if (!page.escalatedAt) await deps.queues.add('oncall', `escalate-${page.id}`, { pageId: page.id, stage: 'escalate' }, { delay: page.sentAt ? 0 : deps.oncall.rota.escalateAfterMs });
+  }
+  if (pages.length > 0) deps.logger.warn({ pages: pages.length }, 'on-call page jobs restored');
+  return pages.length;
+}
