@@ -22,6 +22,7 @@ import { analyticsOperations } from './analytics-routes.js';
 import { crisisOperations } from './crisis-routes.js';
 import { queueBoard } from './queue-board.js';
 import { sessionCookieName } from './sessions.js';
+import { caseAudienceOf } from './stream-audience.js';
 
 export { ensureDemoSupervisor, createStaffUser, DEMO_SUPERVISOR_EMAIL } from './accounts.js';
 
@@ -52,7 +53,14 @@ export function createStaffRoutes(
   for (const plugin of options.channels) adapters[plugin.adapter.channel] = plugin.adapter;
   const deps: CaseDeps = {
     db,
-    publish: (topic, event) => publisher.publish(topic, event),
+    publish: async (topic, event) => {
+      // Staff streams judge each case event by who could open the case right after the change.
+      if (topic.kind === 'staff' && event.type === 'case' && event.caseId && !event.audience) {
+        const audience = await caseAudienceOf(db, event.caseId).catch(() => null);
+        if (audience) event = { ...event, audience };
+      }
+      await publisher.publish(topic, event);
+    },
     queues: runtime.queuesFailFast,
     adapters,
     logger,
