@@ -6,10 +6,6 @@ export const staffLabels = {
   auditAction: {
     'case.queued': '相談員につながりました',
     'case.alert': 'リスクの信号',
-    'oncall.paged': '当番の相談員を呼び出しました',
-    'oncall.escalated': '受け取りがないため次の当番を呼び出しました',
-    'oncall.acknowledged': '当番の相談員が呼び出しを受け取りました',
-    'oncall.unacknowledged': '当番のだれも呼び出しを受け取っていません',
     'case.claimed': '担当しました',
     'case.released': '担当を手放しました',
     'case.transferred': '担当を替えました',
