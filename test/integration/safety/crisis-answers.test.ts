@@ -82,7 +82,7 @@ describe('crisis answers on both channels', () => {
       expect(answers[0].actions[0].uri).toBe(expected);
       if (primary(reading.kinds) === 'medical') expect(answers[0].text.split('\n')[0]).toContain('119');
 
-      await person.send({ text: 'まだ起きてる' });
+      await person.send({ text: 'わかりました' });
       await waitFor(async () => (await person.messages()).filter((m) => m.author === 'bot').at(-1)?.choices?.some((c: { data: string }) => c.data === 'cmd:hotlines'));
       expect((await person.messages()).filter((m) => m.actions?.length)).toHaveLength(1);
     });
@@ -103,7 +103,7 @@ describe('crisis answers on both channels', () => {
       expect(firstButton.action).toMatchObject({ type: 'uri', uri: expected });
       expect(flex.altText).toContain(expected === 'tel:0758644343' ? '075-864-4343' : expected.slice(4));
 
-      const followUp = lineEvents.text(userId, 'まだ起きてる');
+      const followUp = lineEvents.text(userId, 'わかりました');
       await postLineWebhook(app.url, SECRET, { events: [followUp] });
       const [second] = await fake.waitForCalls((c) => c.path === '/v2/bot/message/reply' && c.body?.replyToken === followUp.replyToken && c.status === 200);
       const messages = second!.body.messages as any[];
