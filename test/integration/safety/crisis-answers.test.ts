@@ -114,8 +114,8 @@ describe('crisis answers on both channels', () => {
       const numbers = lineEvents.text(userId, '緊急の電話番号');
       await postLineWebhook(app.url, SECRET, { events: [numbers] });
       const [third] = await fake.waitForCalls((c) => c.path === '/v2/bot/message/reply' && c.body?.replyToken === numbers.replyToken && c.status === 200);
+      // (A gentle acknowledgement may come first when triage reads the words as a concern.)
       expect((third!.body.messages as any[]).filter((m) => m.type === 'flex')).toHaveLength(1);
-      expect(third!.body.messages).toHaveLength(1);
     });
   });
 
