@@ -184,7 +184,8 @@ describe('pages whose jobs Redis lost', () => {
     const oncall = { rota: loadOnCallRota(desk, join(dir, 'oncall.yaml')), transports: [] };
     expect(await reconcilePages({ db: app.runtime.db, queues: app.runtime.queues, logger: app.runtime.logger, oncall })).toBe(1);
     await waitFor(() => webhook.received.some((h) => h.pageId === page.id), { timeoutMs: 10_000 });
-    expect((await app.runtime.db.onCallPage.findUniqueOrThrow({ where: { id: page.id } })).sentAt).not.toBeNull();
+    // Marked sent once the transport answered (just after the webhook got it).
+    await waitFor(async () => (await app.runtime.db.onCallPage.findUniqueOrThrow({ where: { id: page.id } })).sentAt !== null);
   });
 });
 
