@@ -113,7 +113,16 @@ function onUserInput(t: Turn, input: UserInput): void {
 
   if (input.kind === 'text' && t.ctx.triage) {
     const triage = t.ctx.triage;
-    if (triage.urgency === 'emergency') return onDanger(t, input.text, readingOf(triage));
+    if (triage.urgency === 'emergency') {
+      const before = t.messages.length;
+      onDanger(t, input.text, readingOf(triage));
+      // Asking for the numbers is answered with the numbers, however else the message reads.
+      if (matchCommand(t.catalog, input.text) === 'hotlines' && !t.messages.slice(before).some((m) => m.type === 'actions')) {
+        t.messages.splice(before);
+        showNumbers(t);
+      }
+      return;
+    }
     if (triage.urgency === 'high') onHighConcern(t, triage);
     if (maybeAskSafetyQuestion(t, input.text, triage)) return;
   }

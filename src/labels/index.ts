@@ -8,6 +8,7 @@
 // LABEL_MODULES below (one line). Group names must be unique across modules (a unit test checks).
 import { caseLabels } from './cases.js';
 import { centerLabels } from './center.js';
+import { crisisLabels } from './crisis.js';
 import { intakeSignalLabel, type IntakeLabelTable } from './intake.js';
 import { peopleLabels } from './people.js';
 import { signalLabels } from './signals.js';
@@ -16,9 +17,9 @@ import { staffLabels } from './staff.js';
 export type { IntakeLabel, IntakeLabelTable } from './intake.js';
 export { intakeSignalLabel } from './intake.js';
 
-export const LABEL_MODULES = { caseLabels, signalLabels, staffLabels, peopleLabels, centerLabels } as const;
+export const LABEL_MODULES = { caseLabels, signalLabels, staffLabels, peopleLabels, centerLabels, crisisLabels } as const;
 
-export const labels = { ...caseLabels, ...signalLabels, ...staffLabels, ...peopleLabels, ...centerLabels } as const;
+export const labels = { ...caseLabels, ...signalLabels, ...staffLabels, ...peopleLabels, ...centerLabels, ...crisisLabels } as const;
 
 export type LabelGroup = keyof typeof labels;
 export type LabelCode<G extends LabelGroup> = keyof (typeof labels)[G] & string;

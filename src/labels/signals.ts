@@ -30,5 +30,8 @@ export const signalLabels = {
     household_violence: '家族からの暴力',
     context_escalation: '前のメッセージとあわせた危険',
     learned_reader: '言葉の読み取りによる危険',
+    // Not triage rules: the person's own answer to the direct safety question (src/conversation/crisis.ts).
+    safety_question_yes: '安全の質問に「危ない」と回答',
+    safety_question_unsure: '安全の質問に「わからない」と回答',
   },
 } as const;

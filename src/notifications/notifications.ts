@@ -1,12 +1,13 @@
 import nodemailer from 'nodemailer';
 import type { Config } from '../config.js';
-import type { Db, Prisma, Urgency } from '../db/client.js';
+import type { Channel, Db, Prisma, Urgency } from '../db/client.js';
 import type { Queues } from '../jobs/queues.js';
 import type { Logger } from '../platform/logger.js';
 import type { RealtimePublisher } from '../realtime/bus.js';
 import { centerNotifyTargets } from './center-targets.js';
 import type { DangerKind } from '../conversation/types.js';
-import { CHANNEL_LABELS, CONSULTER_LABELS, DANGER_KIND_LABELS, caseNumber } from '../staff/labels-crisis.js';
+import { label } from '../labels/index.js';
+import { caseNumber } from '../labels/crisis.js';
 
 // Staff notifications: a row in the database (the console's live list), then outbound delivery
 // to a Slack/Teams-compatible webhook and/or e-mail. A notification says what kind of thing waits
@@ -67,9 +68,14 @@ export interface NewNotification {
 
 export interface AlertFacts {
   caseId: string;
-  consulterType: keyof typeof CONSULTER_LABELS | null;
-  channel: keyof typeof CHANNEL_LABELS;
+  consulterType: 'SELF' | 'FAMILY' | 'AGENCY' | 'NEIGHBOUR' | 'UNSURE' | null;
+  channel: Channel;
   kinds: DangerKind[];
+}
+
+/** Who is writing (本人/家族/…), as a page or an alert names it. */
+export function writerLabel(consulterType: AlertFacts['consulterType']): string {
+  return consulterType && consulterType !== 'UNSURE' ? label('consulterType', consulterType) : '相談者未確認';
 }
 
 /**
@@ -78,9 +84,8 @@ export interface AlertFacts {
  * opening anything. Built from codes and labels only.
  */
 export function alertTitle(kind: 'emergency_alert' | 'high_alert', facts: AlertFacts): string {
-  const who = CONSULTER_LABELS[facts.consulterType ?? 'UNSURE'];
-  const where = `相談 ${caseNumber(facts.caseId)}（${who}・${CHANNEL_LABELS[facts.channel]}）`;
-  const kinds = facts.kinds.map((k) => DANGER_KIND_LABELS[k]).join('・');
+  const where = `相談 ${caseNumber(facts.caseId)}（${writerLabel(facts.consulterType)}・${label('channel', facts.channel)}）`;
+  const kinds = facts.kinds.map((k) => label('dangerKind', k)).join('・');
   if (kind === 'emergency_alert') return `緊急: ${where}${kinds || '危険のサイン'}。すぐに確認してください。`;
   return `注意: ${where}${kinds ? `${kinds}。` : ''}リスクの高い相談です。`;
 }

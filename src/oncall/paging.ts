@@ -7,10 +7,13 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { DangerKind } from '../conversation/types.js';
 import type { Db, Prisma } from '../db/client.js';
 import type { Queues } from '../jobs/queues.js';
-import { caseLink, createNotification } from '../notifications/notifications.js';
+import { caseLink, createNotification, writerLabel } from '../notifications/notifications.js';
 import type { Logger } from '../platform/logger.js';
 import type { RealtimePublisher } from '../realtime/bus.js';
-import { CHANNEL_LABELS, CONSULTER_LABELS, DANGER_KIND_LABELS, ONCALL_LABELS, caseNumber } from '../staff/labels-crisis.js';
+import { label, labels } from '../labels/index.js';
+import { caseNumber } from '../labels/crisis.js';
+
+const ONCALL_LABELS = labels.onCall;
 import type { OnCallRota } from './rota.js';
 import type { PageMessage, PageTransport } from './transports.js';
 
@@ -115,11 +118,11 @@ export async function acknowledgePage(db: Db, secret: string, token: string, now
 async function pageMessage(deps: OnCallDeps, tx: Tx | Db, page: { id: string; caseId: string; level: number }): Promise<PageMessage> {
   const kase = await tx.case.findUniqueOrThrow({ where: { id: page.caseId }, select: { id: true, consulterType: true, channel: true, markers: true } });
   const kinds = ((kase.markers ?? {}) as { kinds?: DangerKind[] }).kinds ?? [];
-  const danger = kinds.map((k) => DANGER_KIND_LABELS[k] ?? k).join('・') || '危険のサイン';
-  const facts = `相談 ${caseNumber(kase.id)}（${CONSULTER_LABELS[kase.consulterType ?? 'UNSURE']}・${CHANNEL_LABELS[kase.channel]}）${danger}`;
+  const danger = kinds.map((k) => label('dangerKind', k)).join('・') || '危険のサイン';
+  const facts = `相談 ${caseNumber(kase.id)}（${writerLabel(kase.consulterType)}・${label('channel', kase.channel)}）${danger}`;
   const ack = ackUrl(deps.publicBaseUrl, deps.secret, page.id);
   const caseUrl = caseLink(deps.publicBaseUrl, kase.id);
-  const escalated = page.level > 0 ? '（前の当番が受け取っていないため、あなたに連絡しています）\n' : '';
+  const escalated = page.level > 0 ? `${ONCALL_LABELS.pageEscalated}\n` : '';
   return {
     pageId: page.id,
     subject: `${ONCALL_LABELS.pageSubject} ${facts}`,
@@ -178,4 +181,30 @@ export async function escalatePage(deps: OnCallDeps, pageId: string): Promise<vo
     await deps.realtime.publish({ kind: 'staff' }, { type: 'notification', notificationId: outcome.notificationId });
     await deps.queues.add('notify', outcome.notificationId, { notificationId: outcome.notificationId }).catch(() => {});
   }
+}
+
+/**
+ * Puts back the jobs of pages Redis may have lost (restarted empty): a page not sent yet, or one
+ * unacknowledged past its timeout and not escalated. Job ids keep this from doubling a job that
+ * still exists; sendPage and escalatePage do nothing twice.
+ */
+export async function reconcilePages(deps: Pick<OnCallDeps, 'db' | 'queues' | 'logger' | 'oncall'>, now = new Date()): Promise<number> {
+  const graceMs = 30_000;
+  const since = new Date(now.getTime() - 24 * 60 * 60_000);
+  const pages = await deps.db.onCallPage.findMany({
+    where: {
+      createdAt: { gt: since },
+      acknowledgedAt: null,
+      // A chain someone acknowledged is over, whichever page they acknowledged.
+      case: { onCallPages: { none: { acknowledgedAt: { not: null }, createdAt: { gt: since } } } },
+      OR: [{ sentAt: null, createdAt: { lt: new Date(now.getTime() - graceMs) } }, { escalatedAt: null, createdAt: { lt: new Date(now.getTime() - deps.oncall.rota.escalateAfterMs - graceMs) } }],
+    },
+    take: 200,
+  });
+  for (const page of pages) {
+    if (!page.sentAt) await deps.queues.add('oncall', `send-${page.id}`, { pageId: page.id, stage: 'send' });
+    if (!page.escalatedAt) await deps.queues.add('oncall', `escalate-${page.id}`, { pageId: page.id, stage: 'escalate' }, { delay: page.sentAt ? 0 : deps.oncall.rota.escalateAfterMs });
+  }
+  if (pages.length > 0) deps.logger.warn({ pages: pages.length }, 'on-call page jobs restored');
+  return pages.length;
 }

@@ -4,7 +4,10 @@
 import { Router } from 'express';
 import type { Db } from '../db/client.js';
 import { caseLink } from '../notifications/notifications.js';
-import { ONCALL_LABELS, caseNumber } from '../staff/labels-crisis.js';
+import { caseNumber } from '../labels/crisis.js';
+import { labels } from '../labels/index.js';
+
+const ONCALL_LABELS = labels.onCall;
 import { acknowledgePage, verifyAckToken } from './paging.js';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

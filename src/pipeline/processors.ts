@@ -7,7 +7,7 @@ import { deliverNotification } from '../notifications/notifications.js';
 import { applyRetention } from '../cases/retention.js';
 import { escalateReminder, fireReminder, reconcileReminders } from '../reminders/reminders.js';
 import { createPipelineDeps, type ChannelPlugin } from './wiring.js';
-import { escalatePage, sendPage, type OnCallDeps } from '../oncall/paging.js';
+import { escalatePage, reconcilePages, sendPage, type OnCallDeps } from '../oncall/paging.js';
 
 /** After a failed send from a processing job, answers go through the delivery queue for this long. */
 const INLINE_PAUSE_MS = 30_000;
@@ -66,6 +66,7 @@ export async function buildProcessors(runtime: Runtime, channels: ChannelPlugin[
       await sweep({ db: runtime.db, queues: runtime.queues, logger: runtime.logger });
       await signalInactiveIntakes({ db: runtime.db, queues: runtime.queues, logger: runtime.logger });
       await reconcileReminders(reminderDeps);
+      if (onCallDeps) await reconcilePages(onCallDeps);
     },
   };
 }

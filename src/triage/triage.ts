@@ -214,7 +214,11 @@ export function createTriage(config: TriageConfig = defaultRuleSet()): Triage {
     const model = config.model ?? null;
     const recent = context.slice(-settings.context.messages);
     const alone = model ? readWithModel(model, text) : null;
-    const withContext = model && recent.length > 0 ? readWithModel(model, text, recent) : null;
+    // The earlier messages count only where they themselves read as distress: an odd but
+    // ordinary first message (a pasted tag, a greeting) must not make 「人と話したい」 an emergency.
+    const earlier = model !== null ? recent.map((c) => readWithModel(model, c)) : [];
+    const troubledBefore = earlier.some((e) => e.level.emergency + e.level.high >= settings.context.emergency);
+    const withContext = model && troubledBefore ? readWithModel(model, text, recent) : null;
     const p = alone === null ? null : { ...alone.level, emergency: Math.max(alone.level.emergency, withContext?.level.emergency ?? 0) };
 
     let urgency = 'normal' as Urgency;
@@ -278,7 +282,6 @@ export function createTriage(config: TriageConfig = defaultRuleSet()): Triage {
     let fromContext = false;
     let contextKinds: DangerKind[] = [];
     if (model !== null && recent.length > 0 && (urgency !== 'emergency' || viaContext) && !explained) {
-      const earlier = recent.map((c) => readWithModel(model, c));
       const worst = earlier.reduce((a, b) => (b.level.emergency >= a.level.emergency ? b : a));
       const before = worst.level.emergency;
       if (viaContext || (before >= settings.context.emergency && (withContext?.level.emergency ?? 0) >= settings.context.follow)) {

@@ -80,7 +80,7 @@ describe('crisis answers in the web chat (Chromium, 390 px)', () => {
     await page.screenshot({ path: `${SHOTS}${shot}.png`, fullPage: false });
     expect(await crisisAxeViolations(page)).toEqual([]);
 
-    await send(page, 'まだ起きてる');
+    await send(page, 'わかりました');
     expect(await page.locator('#messages li.bot:has(.tap-targets)').count()).toBe(1);
     await expect.poll(() => page.locator('#messages li.bot').last().locator('.choices button').first().textContent()).toBe(again ?? '電話番号をもう一度');
     if (shot === 'suicide') await page.screenshot({ path: `${SHOTS}suicide-followup.png` });

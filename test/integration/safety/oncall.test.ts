@@ -11,6 +11,9 @@ import { startFakeSmtp } from '../../fakes/fake-smtp.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { waitFor } from '../../support/services.js';
 import { WebChatClient } from '../../support/web-client.js';
+import { reconcilePages } from '../../../src/oncall/paging.js';
+import { loadDeskHours } from '../../../src/desk/load.js';
+import { loadOnCallRota } from '../../../src/oncall/rota.js';
 
 /** Closed now and for days to come: open one minute on a weekday three days from today (Tokyo). */
 const ALWAYS_CLOSED = (() => {
@@ -86,7 +89,7 @@ describe('the on-call rota outside desk hours', () => {
     const hook = webhook.received[0]!;
     expect(hook.kind).toBe('oncall_page');
     expect(hook.text).toContain(`#${kase.id.slice(0, 8)}`);
-    expect(hook.text).toContain('Webチャット');
+    expect(hook.text).toContain('ウェブチャット');
     expect(hook.text).toMatch(/自殺の危険|体の緊急/);
     expect(hook.ackUrl).toMatch(/^https:\/\/yorisoi\.example\.jp\/oncall\/ack\//);
     for (const outside of [JSON.stringify(hook), mailsTo('night-a@city.example.jp')[0]!.data]) expect(outside).not.toContain('薬をたくさん');
@@ -151,6 +154,38 @@ describe('the on-call rota outside desk hours', () => {
     // Past the timeout, nobody else is paged for this case.
     await new Promise((r) => setTimeout(r, 4_000));
     expect(await db().onCallPage.count({ where: { caseId: kaseId } })).toBe(1);
+  });
+});
+
+describe('pages whose jobs Redis lost', () => {
+  let app: TestApp;
+  let webhook: Awaited<ReturnType<typeof startWebhook>>;
+  let dir = '';
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'yorisoi-reconcile-'));
+    webhook = await startWebhook();
+    writeFileSync(join(dir, 'desk.yaml'), ALWAYS_CLOSED);
+    writeFileSync(join(dir, 'oncall.yaml'), rota(webhook.url));
+    app = await startTestApp({ env: { DESK_HOURS_FILE: join(dir, 'desk.yaml'), ONCALL_FILE: join(dir, 'oncall.yaml') } });
+  });
+  afterAll(async () => {
+    await app?.dispose();
+    await webhook?.close();
+  });
+
+  it('are sent by the reconciler: a stored page with no job still reaches the person', async () => {
+    const person = await startConversation(app);
+    await person.send({ text: 'こんにちは' });
+    await waitFor(async () => (await app.runtime.db.case.count()) >= 1);
+    const kase = await app.runtime.db.case.findFirstOrThrow({});
+    // As if the process died between commit and enqueue: the row exists, no job does.
+    const page = await app.runtime.db.onCallPage.create({ data: { caseId: kase.id, level: 0, personId: 'night_a', createdAt: new Date(Date.now() - 60_000) } });
+    const desk = loadDeskHours(join(dir, 'desk.yaml'));
+    const oncall = { rota: loadOnCallRota(desk, join(dir, 'oncall.yaml')), transports: [] };
+    expect(await reconcilePages({ db: app.runtime.db, queues: app.runtime.queues, logger: app.runtime.logger, oncall })).toBe(1);
+    await waitFor(() => webhook.received.some((h) => h.pageId === page.id), { timeoutMs: 10_000 });
+    // Marked sent once the transport answered (just after the webhook got it).
+    await waitFor(async () => (await app.runtime.db.onCallPage.findUniqueOrThrow({ where: { id: page.id } })).sentAt !== null);
   });
 });
 

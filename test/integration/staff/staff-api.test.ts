@@ -6,7 +6,6 @@ import { startTestApp, type TestApp } from '../../support/app.js';
 import { countMessagesWithText, messagesWithText } from '../../support/encrypted.js';
 import { waitFor } from '../../support/services.js';
 import { createStaff, grantHandoverConsent, queuedWebCase, StaffClient, type TestStaff } from '../../support/staff.js';
-import { loadDeskHours } from '../../../src/desk/load.js';
 
 /** A case straight in the database (for queue order and visibility, no conversation needed). */
 async function insertCase(
