@@ -3,7 +3,8 @@
 // the pipeline persists `ConversationState` (as JSON) and executes `DomainEffect`s.
 // Nothing in here may depend on express, prisma, bullmq or the LINE SDK.
 
-export type Language = 'ja' | 'en' | 'easy';
+/** The bot's languages: Japanese, English, やさしい日本語, Chinese (simplified), Korean, Vietnamese, Portuguese. */
+export type Language = 'ja' | 'en' | 'easy' | 'zh' | 'ko' | 'vi' | 'pt';
 
 export type ConsulterType = 'self' | 'family' | 'agency' | 'neighbour' | 'unsure';
 
@@ -90,7 +91,15 @@ export type HandoffReason =
   | 'requested'
   | 'inactive'
   | 'emergency'
-  | 'message_after_intake';
+  | 'message_after_intake'
+  /** The person wrote their consultation in their own words (before or instead of answering). */
+  | 'first_message'
+  /** The few first questions are answered: the case reaches staff while "tell us more" goes on. */
+  | 'first_questions'
+  /** "Send as it is": the person stopped the questions and sent what they had. */
+  | 'sent_now'
+  /** An agency that already assessed the case asks the desk to hand it to the ward center. */
+  | 'handover_request';
 
 export interface HandoffSummary {
   consulterType: ConsulterType | null;
@@ -102,6 +111,8 @@ export interface HandoffSummary {
   /** Which optional consents were given, by consent kind. */
   consents: Record<string, boolean>;
 }
+
+export type StepEventKind = 'reached' | 'answered' | 'skipped' | 'wrote';
 
 export type DomainEffect =
   | {
@@ -121,6 +132,13 @@ export type DomainEffect =
   | { type: 'raiseAlert'; urgency: 'emergency' | 'high'; signals: string[] }
   | { type: 'recordConsent'; kind: string; granted: boolean; wordingVersion: string }
   | { type: 'deleteUserData' }
+  /**
+   * The person asked for a meeting or a home visit: the desk reaches out promptly (速やかにアウトリーチ).
+   * A task with a deadline for the desk, reminded when it falls due.
+   */
+  | { type: 'requestOutreach'; kind: 'meeting' | 'home_visit' }
+  /** Where people give up: a question was shown, answered, skipped, or written to instead of answered. */
+  | { type: 'stepEvent'; flowId: string; stepId: string; event: StepEventKind }
   | { type: 'contactStopped' };
 
 export interface StepResult<S> {

@@ -189,3 +189,4 @@ export const reportQuery = z
 
 export { accountInputSchema as accountBody, accountPatchSchema as accountPatch };
 export const staffIdParams = z.object({ id: uuid }).strict();
+export * from './contract-intake.js';

@@ -17,6 +17,7 @@ import { mountOperations, type Operation } from './operations.js';
 import { staffOperations } from './routes.js';
 import { notificationOperations } from './notification-routes.js';
 import { analyticsOperations } from './analytics-routes.js';
+import { intakeOperations } from './intake-routes.js';
 import { queueBoard } from './queue-board.js';
 import { sessionCookieName } from './sessions.js';
 
@@ -69,6 +70,7 @@ export function createStaffRoutes(
     }),
     ...notificationOperations(db),
     ...analyticsOperations(deps),
+    ...intakeOperations(deps),
   ];
 
   const apiRouter = Router();
