@@ -184,7 +184,7 @@ class Linter {
       this.checkLabel(step.label, 'label (item name for the summary)', report);
       const buttons = step.choices.length + (step.commands?.length ?? 0) + RUNTIME_BUTTONS;
       if (buttons > LINE_LIMITS.choicesPerMessage) {
-        report(`has ${buttons} buttons (${step.choices.length} choices + skip${step.commands?.length ? ' + commands' : ''}); LINE shows at most ${LINE_LIMITS.choicesPerMessage}`);
+        report(`has ${buttons} buttons (${step.choices.length} choices + skip + send as it is${step.commands?.length ? ' + commands' : ''}); LINE shows at most ${LINE_LIMITS.choicesPerMessage}`);
       }
       const values = new Set<string>();
       for (const choice of step.choices) {
