@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initialState, runConversationStep, type Language } from '../../../src/conversation/index.js';
+import { initialState, runConversationStep, type Language, type TriageResult } from '../../../src/conversation/index.js';
 import type { FlowCatalog } from '../../../src/flows/index.js';
 import {
   Conversation,
@@ -98,7 +98,7 @@ describe('welcome', () => {
       ['pt', 'O meu filho não sai do quarto há cinco anos'],
     ] as const;
     for (const [lang, text] of cases) {
-      const triage = { urgency: 'normal', signals: [], score: 0, check: false, kinds: [], language: lang } as const;
+      const triage: TriageResult = { urgency: 'normal', signals: [], score: 0, check: false, kinds: [], language: lang };
       const r = runConversationStep(catalog, null, { kind: 'text', text }, makeContext(new Date(), { triage }));
       expect(r.state.language, lang).toBe(lang);
       expect(effectsOf(r, 'openCase')[0]!.language).toBe(lang);
