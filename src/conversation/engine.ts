@@ -124,6 +124,11 @@ function onUserInput(t: Turn, input: UserInput): void {
   s.contactStopped = false;
   s.inactiveQueued = false;
 
+  // A page opened in a browser set to one of the bot's languages is greeted in it.
+  if (input.kind === 'start' && input.language && s.phase === 'new' && !s.languageChosen && input.language !== s.language) {
+    s.language = input.language;
+    t.effects.push({ type: 'updateCase', patch: { language: input.language } });
+  }
   // A person who simply writes in one of the bot's languages is answered in it at once — unless
   // they chose a language themselves. Japanese text never switches away from やさしい日本語.
   const written = input.kind === 'text' ? t.ctx.triage?.language : null;

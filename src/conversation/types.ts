@@ -41,7 +41,7 @@ export type MediaKind = 'sticker' | 'image' | 'audio' | 'video' | 'file' | 'loca
 
 export type ConversationInput =
   /** First contact or re-entry: LINE follow, web page opened a new session. */
-  | { kind: 'start'; returning?: boolean }
+  | { kind: 'start'; returning?: boolean; language?: Language }
   | { kind: 'text'; text: string }
   /** A button or postback; `data` is whatever the core put in `Choice.data`. */
   | { kind: 'choice'; data: string }
