@@ -183,7 +183,7 @@ describe('the first contact, end to end', () => {
   });
 
   it('migrates stored age bands to the shared set', async () => {
-    const row = await db.intakeAnswer.create({ data: { caseId: cases.b, flowId: 'self', stepId: 'age_band', key: 'age_band', value: '10s' } });
+    const row = await db.intakeAnswer.create({ data: { caseId: cases.b!, flowId: 'self', stepId: 'age_band', key: 'age_band', value: '10s' } });
     const sql = readFileSync(new URL('../../../prisma/migrations/20261201110000_intake/migration.sql', import.meta.url), 'utf8');
     const update = sql.split('\n').find((l) => l.startsWith('UPDATE "IntakeAnswer"'))!;
     await db.$executeRawUnsafe(update);
