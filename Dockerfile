@@ -11,6 +11,9 @@ COPY prisma ./prisma
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY console ./console
+COPY public ./public
+# Compiles the server into dist/ and the staff console (Vite) into public/staff/.
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 
 FROM node:20-bookworm-slim AS runtime
@@ -24,7 +27,7 @@ COPY scripts ./scripts
 COPY prisma ./prisma
 COPY flows ./flows
 COPY data ./data
-COPY public ./public
+COPY --from=build /app/public ./public
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \

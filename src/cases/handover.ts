@@ -7,7 +7,7 @@ import { reminderRules } from '../reminders/reminders.js';
 import { publishAll, scheduleReminders, type CaseDeps } from './deps.js';
 import { CaseError, caseNotFound } from './errors.js';
 import { loadAnswerLabels } from './intake-labels.js';
-import { defaultRuleSet } from '../triage/index.js';
+import { signalLabel } from '../labels/index.js';
 
 /** The consent the intake asks for (flows/closing.yaml, step handover_consent). */
 export const HANDOVER_CONSENT_KIND = 'handover_ward_center';
@@ -73,7 +73,7 @@ export async function handOverCase(deps: CaseDeps, actor: Actor, caseId: string,
       urgency: kase.urgency,
       stage: kase.stage,
       signals: Array.isArray(markers.signals) ? markers.signals : [],
-      signalLabels: signalLabels(Array.isArray(markers.signals) ? markers.signals : []),
+      signalLabels: (Array.isArray(markers.signals) ? markers.signals : []).map((code) => signalLabel(String(code), labels.table)),
       quality: markers.quality ?? null,
       assessment: kase.assessment ?? null,
       deskNote: input.note,
@@ -120,20 +120,6 @@ export async function handOverCase(deps: CaseDeps, actor: Actor, caseId: string,
   await scheduleReminders(deps, [handover.reminder]);
   await publishAll(deps, [[{ kind: 'staff' }, { type: 'case', caseId, change: 'handed_over' }]]);
   return handover.created;
-}
-
-/** Short Japanese names of triage signals, from the rule descriptions (data/triage/rules.yaml). */
-function signalLabels(signals: unknown[]): string[] {
-  let rules: { id: string; description: string }[] = [];
-  try {
-    rules = defaultRuleSet().rules;
-  } catch {
-    // The rule file is broken: the ids still say what matched.
-  }
-  return signals.map((id) => {
-    const description = rules.find((r) => r.id === id)?.description;
-    return description ? description.split('（')[0]!.trim() : String(id);
-  });
 }
 
 /**

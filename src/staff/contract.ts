@@ -189,4 +189,12 @@ export const reportQuery = z
 
 export { accountInputSchema as accountBody, accountPatchSchema as accountPatch };
 export const staffIdParams = z.object({ id: uuid }).strict();
+
+// ----- the console's reference data -----
+
+export const labelsResponse = z.object({
+  intake: z
+    .record(z.string(), z.object({ label: z.string(), values: z.record(z.string(), z.string()) }))
+    .describe('intake answer key → its question label and choice labels (Japanese, from flows/)'),
+});
 export * from './contract-intake.js';
