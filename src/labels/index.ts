@@ -7,6 +7,7 @@
 // `export const <area>Labels = { <group>: { CODE: '日本語' } } as const;`, then add it to
 // LABEL_MODULES below (one line). Group names must be unique across modules (a unit test checks).
 import { caseLabels } from './cases.js';
+import { firstContactLabels } from './first-contact.js';
 import { intakeSignalLabel, type IntakeLabelTable } from './intake.js';
 import { signalLabels } from './signals.js';
 import { staffLabels } from './staff.js';
@@ -14,9 +15,9 @@ import { staffLabels } from './staff.js';
 export type { IntakeLabel, IntakeLabelTable } from './intake.js';
 export { intakeSignalLabel } from './intake.js';
 
-export const LABEL_MODULES = { caseLabels, signalLabels, staffLabels } as const;
+export const LABEL_MODULES = { caseLabels, signalLabels, staffLabels, firstContactLabels } as const;
 
-export const labels = { ...caseLabels, ...signalLabels, ...staffLabels } as const;
+export const labels = { ...caseLabels, ...signalLabels, ...staffLabels, ...firstContactLabels } as const;
 
 export type LabelGroup = keyof typeof labels;
 export type LabelCode<G extends LabelGroup> = keyof (typeof labels)[G] & string;

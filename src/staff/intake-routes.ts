@@ -4,7 +4,7 @@ import type { CaseDeps } from '../cases/deps.js';
 import type { StaffRole } from '../db/client.js';
 import { HttpError } from '../http/errors.js';
 import { outreachListResponse } from './contract-intake.js';
-import { OUTREACH_KIND_LABELS } from './labels-intake.js';
+import { label } from '../labels/index.js';
 import { operation, type Operation } from './operations.js';
 
 const DESK: readonly StaffRole[] = ['COUNSELOR', 'SUPERVISOR', 'ADMIN'];
@@ -37,7 +37,7 @@ export function intakeOperations(deps: CaseDeps): Operation[] {
               reminderId: r.id,
               caseId: r.caseId!,
               kind,
-              kindLabel: OUTREACH_KIND_LABELS[kind] ?? OUTREACH_KIND_LABELS.meeting!,
+              kindLabel: label('outreachKind', kind),
               requestedAt: outreach.requestedAt ?? r.createdAt.toISOString(),
               dueAt: r.dueAt.toISOString(),
               overdue: r.dueAt.getTime() <= now.getTime(),
