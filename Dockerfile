@@ -1,8 +1,9 @@
 # syntax=docker/dockerfile:1
 # Multi-stage build: dependencies and compile in a full stage, run as a non-root user in a slim one.
 # Nothing is downloaded at run time: Prisma's schema engine runs from its WebAssembly build.
+# Node 24 LTS (supported until April 2028); the app supports Node 20.19+, 22.12+ and 24 (package.json engines).
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 ENV CHECKPOINT_DISABLE=1 PRISMA_HIDE_UPDATE_MESSAGE=1
 COPY package.json package-lock.json prisma.config.ts ./
@@ -16,7 +17,7 @@ COPY public ./public
 # Compiles the server into dist/ and the staff console (Vite) into public/staff/.
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production PORT=3000 CHECKPOINT_DISABLE=1 PRISMA_HIDE_UPDATE_MESSAGE=1
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules

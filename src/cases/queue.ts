@@ -47,11 +47,13 @@ export interface QueueEntry {
   lastUserMessageAt: string | null;
   lastStaffMessageAt: string | null;
   createdAt: string;
+  /** The highest triage score (0–100) of the case's alerts: the order within a level. */
+  triageScore: number;
   /**
    * A preview made only of coded, non-personal data (what help is wanted, triage signal ids,
    * handover state). The person's words are read in the case view, which is audited.
    */
-  preview: { helpWanted: string | null; signals: string[]; handoverPending: boolean; dataDeleted: boolean };
+  preview: { helpWanted: string | null; signals: string[]; kinds: string[]; handoverPending: boolean; dataDeleted: boolean };
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -69,7 +71,10 @@ function visibilityWhere(actor: Actor): Prisma.CaseWhereInput {
   return { OR: [{ assigneeId: actor.id }, { assigneeId: null, status: { notIn: ['INTAKE', 'CLOSED'] } }] };
 }
 
-/** The staff queue: most urgent first (EMERGENCY, HIGH, NORMAL), then the longest waiting. */
+/**
+ * The staff queue: most urgent first (EMERGENCY, HIGH, NORMAL), then the highest triage score (an
+ * overdose in progress above yesterday's passive wish), then the longest waiting.
+ */
 export async function listCases(db: Db, actor: Actor, filter: CaseFilter): Promise<QueueEntry[]> {
   const cases = await db.case.findMany({
     where: {
@@ -86,6 +91,7 @@ export async function listCases(db: Db, actor: Actor, filter: CaseFilter): Promi
     // PostgreSQL sorts an enum in declaration order: EMERGENCY, HIGH, NORMAL.
     orderBy: [
       { urgency: 'asc' },
+      { triageScore: 'desc' },
       { waitingSince: { sort: 'asc', nulls: 'last' } },
       { queuedAt: { sort: 'asc', nulls: 'last' } },
       { createdAt: 'asc' },
@@ -99,7 +105,7 @@ export async function listCases(db: Db, actor: Actor, filter: CaseFilter): Promi
   });
   return cases.map((c) => {
     const summary = (c.summary ?? {}) as { answers?: Record<string, unknown>; dataDeletedAt?: string };
-    const markers = (c.markers ?? {}) as { signals?: unknown };
+    const markers = (c.markers ?? {}) as { signals?: unknown; kinds?: unknown };
     const helpWanted = summary.answers?.help_wanted;
     return {
       id: c.id,
@@ -117,9 +123,11 @@ export async function listCases(db: Db, actor: Actor, filter: CaseFilter): Promi
       lastUserMessageAt: iso(c.lastUserMessageAt),
       lastStaffMessageAt: iso(c.lastStaffMessageAt),
       createdAt: c.createdAt.toISOString(),
+      triageScore: c.triageScore,
       preview: {
         helpWanted: typeof helpWanted === 'string' ? helpWanted : null,
         signals: Array.isArray(markers.signals) ? markers.signals.filter((s): s is string => typeof s === 'string') : [],
+        kinds: Array.isArray(markers.kinds) ? markers.kinds.filter((s): s is string => typeof s === 'string') : [],
         handoverPending: c.handovers.length > 0,
         dataDeleted: typeof summary.dataDeletedAt === 'string',
       },

@@ -1,9 +1,11 @@
+import { clearCaseAlerts } from './alerts.js';
 import type { CaseStatus } from '../db/client.js';
 import { canWorkCase, type Actor } from './actor.js';
 import { recordAudit } from './audit.js';
 import { reminderRules } from '../reminders/reminders.js';
 import { publishAll, scheduleReminders, type CaseDeps } from './deps.js';
 import { CaseError, caseNotFound } from './errors.js';
+import { lockPersonOfCase } from './person-lock.js';
 
 /**
  * Statuses staff set by hand, always with a reason. HANDED_OVER is reached only through a
@@ -24,6 +26,7 @@ export async function changeCaseStatus(deps: CaseDeps, actor: Actor, caseId: str
   const reason = change.reason.trim();
   if (!reason) throw new CaseError('reason_required', '状態を変えるときは理由を書いてください。');
   const reminder = await deps.db.$transaction(async (tx) => {
+    await lockPersonOfCase(tx, caseId); // the pipeline's lock order (person, then rows)
     const kase = await tx.case.findUnique({ where: { id: caseId } });
     if (!kase || !canWorkCase(actor, kase)) throw caseNotFound();
     if (kase.status === 'CLOSED') throw new CaseError('case_closed', 'この相談は終了しています。新しいメッセージが届くと、新しい相談として受け付けます。');
@@ -43,7 +46,10 @@ export async function changeCaseStatus(deps: CaseDeps, actor: Actor, caseId: str
       },
     });
     // Nobody waits on a closed case, or on one left waiting for the person.
-    if (change.status === 'CLOSED') await reminderRules.cancel(tx, caseId, ['UNCLAIMED', 'AWAITING_STAFF_REPLY', 'FOLLOW_UP'], now);
+    if (change.status === 'CLOSED') {
+      await reminderRules.cancel(tx, caseId, ['UNCLAIMED', 'AWAITING_STAFF_REPLY', 'FOLLOW_UP'], now);
+      await clearCaseAlerts(tx, caseId, { actorId: actor.id, reason: 'closed' }, now);
+    }
     else if (nobodyWaits) await reminderRules.cancel(tx, caseId, ['AWAITING_STAFF_REPLY'], now);
     if (change.followUpOn === null) await reminderRules.cancel(tx, caseId, ['FOLLOW_UP'], now);
     await recordAudit(

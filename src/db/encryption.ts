@@ -19,7 +19,8 @@ export const ENCRYPTED_COLUMNS = {
   Case: { summary: 'json', assessment: 'json' },
   IntakeAnswer: { freeText: 'string' },
   Note: { text: 'string' },
-  Handover: { summary: 'json', overrideReason: 'string' },
+  Handover: { summary: 'json', overrideReason: 'string', acknowledgedNote: 'string' },
+  AuditText: { text: 'string' },
 } as const satisfies Record<string, Record<string, ColumnKind>>;
 
 /** Plain columns derived from an encrypted one on every write. */

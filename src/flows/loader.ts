@@ -18,6 +18,7 @@ import {
   type FlowCatalog,
   type FlowChoice,
 } from './schema.js';
+import { crisisFileSchema } from './crisis-schema.js';
 
 /** src/flows/loader.ts and dist/flows/loader.js both sit two levels below the repository root. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -28,6 +29,7 @@ export const DEFAULT_CENTERS_FILE = join(REPO_ROOT, 'data', 'centers.yaml');
 const MESSAGES_FILE = 'messages.yaml';
 const COMMANDS_FILE = 'commands.yaml';
 const HOTLINES_FILE = 'hotlines.yaml';
+const CRISIS_FILE = 'crisis.yaml';
 
 export interface FlowLoadProblem {
   file: string;
@@ -64,6 +66,7 @@ export interface FlowSources {
   hotlines: SourceFile;
   /** data/centers.yaml: the wards a `choicesFrom: wards` question offers. */
   centers?: SourceFile;
+  crisis: SourceFile;
 }
 
 /**
@@ -85,7 +88,7 @@ export async function readFlowSources(dir?: string): Promise<FlowSources> {
       { file: displayPath(flowsDir), location: null, message: 'directory not found' },
     ]);
   }
-  const systemFiles = new Set([MESSAGES_FILE, COMMANDS_FILE, HOTLINES_FILE]);
+  const systemFiles = new Set([MESSAGES_FILE, COMMANDS_FILE, HOTLINES_FILE, CRISIS_FILE]);
   const flowNames = names
     .filter((n) => (n.endsWith('.yaml') || n.endsWith('.yml')) && !systemFiles.has(n))
     .sort();
@@ -103,6 +106,7 @@ export async function readFlowSources(dir?: string): Promise<FlowSources> {
     commands: await read(own(COMMANDS_FILE, join(DEFAULT_FLOWS_DIR, COMMANDS_FILE))),
     hotlines: await read(own(HOTLINES_FILE, DEFAULT_HOTLINES_FILE)),
     centers: await read(DEFAULT_CENTERS_FILE),
+    crisis: await read(own(CRISIS_FILE, join(DEFAULT_FLOWS_DIR, CRISIS_FILE))),
   };
 }
 
@@ -140,6 +144,7 @@ export function buildFlowCatalog(sources: FlowSources): FlowCatalog {
   const messages = parseWith(sources.messages, messagesFileSchema, problems);
   const commands = parseWith(sources.commands, commandsFileSchema, problems);
   const hotlines = parseWith(sources.hotlines, hotlinesFileSchema, problems);
+  const crisis = parseWith(sources.crisis, crisisFileSchema, problems);
 
   const wards = sources.centers ? wardChoices(sources.centers, problems) : [];
   for (const flow of Object.values(flows)) {
@@ -148,14 +153,15 @@ export function buildFlowCatalog(sources: FlowSources): FlowCatalog {
     }
   }
 
-  if (problems.length > 0 || !messages || !commands || !hotlines) throw new FlowLoadError(problems);
+  if (problems.length > 0 || !messages || !commands || !hotlines || !crisis) throw new FlowLoadError(problems);
   return {
     entryFlow: ENTRY_FLOW,
     flows,
     messages: messages.messages,
     commands,
     hotlines: hotlines.hotlines,
-    files: { messages: sources.messages.file, commands: sources.commands.file, hotlines: sources.hotlines.file },
+    crisis,
+    files: { messages: sources.messages.file, commands: sources.commands.file, hotlines: sources.hotlines.file, crisis: sources.crisis.file },
   };
 }
 

@@ -44,6 +44,10 @@ export const staffLabels = {
     'staff.password_reset': 'パスワードを再発行しました',
     'staff.account_created': 'アカウントを作りました',
     'staff.account_updated': 'アカウントを変えました',
+    'oncall.paged': '当番の相談員を呼び出しました',
+    'oncall.acknowledged': '当番の相談員が呼び出しに応えました',
+    'oncall.unacknowledged': '当番の呼び出しに応答がありませんでした',
+    'oncall.escalated': '次の当番者に呼び出しを回しました',
   },
   /** Keys that appear in an audit event's detail, named for the audit table. */
   auditDetail: {

@@ -11,10 +11,13 @@ import type { Queues } from '../jobs/queues.js';
 import type { Logger } from '../platform/logger.js';
 import type { RealtimeEvent, RealtimePublisher, Topic } from '../realtime/bus.js';
 import type { ChannelAdapter, InterpretedEvent } from './channel-adapter.js';
-import { lockSource, lockSourceStatement } from './inbox.js';
+import { lockSource, tryLockSourceStatement } from './inbox.js';
+import { recentInboundTexts } from './recent-texts.js';
+import { systemEventSchema } from './system-events.js';
 import { announceNotification } from '../notifications/notifications.js';
 import type { ReminderPolicy } from '../reminders/policy.js';
 import { reminderRules, scheduleReminderJob } from '../reminders/reminders.js';
+import { canPageNow, schedulePage, type OnCall } from '../oncall/paging.js';
 
 /** The conversation core as the pipeline sees it: state is opaque JSON. */
 export interface ConversationEngine {
@@ -28,16 +31,18 @@ export interface PipelineDeps {
   adapters: Partial<Record<Channel, ChannelAdapter>>;
   engine: ConversationEngine;
   desk: DeskHours;
-  triage: (text: string) => TriageResult;
+  /** `context`: the person's recent earlier texts in this conversation, oldest first. */
+  triage: (text: string, context?: readonly string[]) => TriageResult;
   reminderPolicy: ReminderPolicy;
+  /** The on-call rota outside desk hours; absent: nobody is paged (the person is told so). */
+  oncall?: OnCall;
   logger: Logger;
   /** Sends a stored delivery from the job that created it (throws to leave it to the delivery queue). */
   deliverNow?: (deliveryId: string) => Promise<void>;
   now?: () => Date;
 }
 
-export const systemEventSchema = z.object({ system: z.enum(['staffJoined', 'staffLeft', 'inactivity', 'checkIn']), channelUserId: z.string() });
-export type SystemEvent = z.infer<typeof systemEventSchema>;
+export { systemEventSchema, type SystemEvent } from './system-events.js';
 
 /** A delivery whose send from the processing job failed is retried by the delivery queue after this. */
 const DELIVERY_RETRY_DELAY_MS = 1_000;
@@ -50,6 +55,7 @@ type PostCommit = {
   deliveries: string[];
   reminders: { id: string; dueAt: Date }[];
   notifications: string[];
+  pages: string[];
 };
 
 /**
@@ -102,7 +108,12 @@ export async function processSource(deps: PipelineDeps, sourceKey: string): Prom
     };
     try {
       try {
-        outcome = await inPgTransaction(pool, lockSourceStatement(sourceKey), (sql) => handleNext({ sql, tx: null, crypto }));
+        outcome = await underSourceLock(sourceKey, () =>
+          inPgTransaction(pool, tryLockSourceStatement(sourceKey), (sql, lock) => {
+            if (lock[0]?.locked !== true) throw new SourceBusy();
+            return handleNext({ sql, tx: null, crypto });
+          }),
+        );
       } catch (error) {
         if (!(error instanceof NeedsPrismaTransaction)) throw error;
         outcome = await deps.db.$transaction(
@@ -121,6 +132,32 @@ export async function processSource(deps: PipelineDeps, sourceKey: string): Prom
     processed++;
     await runPostCommit(deps, outcome.post);
     if (!outcome.more) return processed;
+  }
+}
+
+/** Another job (or a staff transaction) holds the person's lock. */
+class SourceBusy extends Error {}
+
+/** How long a job waits for a person's lock before failing (BullMQ retries it). */
+const SOURCE_LOCK_WAIT_MS = 20_000;
+
+/**
+ * Runs `attempt` (a transaction that takes the person's lock only if it is free) until it gets
+ * the lock. While another job or a staff reply holds it, this job waits *without* a pooled
+ * connection: jobs queued behind one person used to hold one connection each while blocked on
+ * the lock, and under load a web chat send or a webhook waited past the pool's 3 s connection
+ * timeout for one and answered 500.
+ */
+async function underSourceLock<T>(sourceKey: string, attempt: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  for (let pause = 2; ; pause = Math.min(pause * 2, 100)) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof SourceBusy)) throw error;
+      if (Date.now() - started > SOURCE_LOCK_WAIT_MS) throw new Error(`the lock of source ${sourceKey.slice(0, 12)}… stayed busy for ${SOURCE_LOCK_WAIT_MS} ms`);
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
   }
 }
 
@@ -160,6 +197,8 @@ async function runPostCommit(deps: PipelineDeps, post: PostCommit) {
   await Promise.all(post.publish.map(([topic, event]) => deps.realtime.publish(topic, event)));
   for (const reminder of post.reminders) await scheduleReminderJob(deps, reminder);
   for (const id of post.notifications) await announceNotification(deps, id);
+  // A page before the answer goes out: the person is told the on-call counsellor is alerted.
+  if (deps.oncall) for (const id of post.pages) await schedulePage({ queues: deps.queues, logger: deps.logger, oncall: deps.oncall }, id).catch(() => {});
   await dispatchDeliveries(deps, post.deliveries);
 }
 
@@ -192,7 +231,7 @@ async function handleEvent(store: EventStore, deps: PipelineDeps, sourceKey: str
   if (!adapter) throw new Error(`no adapter for channel ${event.channel}`);
   const interpreted = interpretStored(adapter, event.payload);
   const now = (deps.now ?? (() => new Date()))();
-  const post: PostCommit = { publish: [], deliveries: [], reminders: [], notifications: [] };
+  const post: PostCommit = { publish: [], deliveries: [], reminders: [], notifications: [], pages: [] };
   const writes = new WriteBatch(store.crypto);
 
   switch (interpreted.kind) {
@@ -299,9 +338,12 @@ async function handleConversationEvent(
     return;
   }
 
-  const triage = event.input.kind === 'text' ? deps.triage(event.input.text) : null;
+  const context = event.input.kind === 'text' && !isNew ? await recentInboundTexts(store.sql, store.crypto, conversationId, now) : [];
+  const triage = event.input.kind === 'text' ? deps.triage(event.input.text, context) : null;
   const nextOpening = deps.desk.isOpen(now) ? null : deps.desk.describe(deps.desk.nextOpening(now));
-  const result = deps.engine.step(previousState, event.input, { now, triage, desk: { open: nextOpening === null, nextOpening } });
+  // Told to the person in danger only as far as it is true: a page goes out when someone is on call.
+  const staffReach = nextOpening === null ? 'desk' : deps.oncall && canPageNow(deps.oncall, now) ? 'on_call' : 'none';
+  const result = deps.engine.step(previousState, event.input, { now, triage, desk: { open: nextOpening === null, nextOpening }, staffReach });
   const language = ((result.state as { language?: Language } | null)?.language ?? 'ja') as Language;
   const sqlEffects = result.effects.every((effect) => SQL_EFFECTS.has(effect.type));
   if (!sqlEffects) requirePrisma(store, 'effects beyond the intake');
@@ -324,7 +366,7 @@ async function handleConversationEvent(
   }
   publishMessages(post, contactTopic, conversationId, writes.insertMessages(pendingMessages));
 
-  const effectContext: EffectContext = { conversationId, contactId: person.contactId, channel, language, now, reminderPolicy: deps.reminderPolicy };
+  const effectContext: EffectContext = { conversationId, contactId: person.contactId, channel, language, now, reminderPolicy: deps.reminderPolicy, oncall: deps.oncall };
   if (sqlEffects) {
     // Intake effects only: merged into this statement's case write (see casePatchOf).
     const answers: Parameters<WriteBatch['insertIntakeAnswers']>[0] = [];
@@ -349,6 +391,7 @@ async function handleConversationEvent(
     const outcome = await applyEffects(requirePrisma(store, 'effects'), effectContext, result.effects);
     post.reminders.push(...outcome.reminders);
     post.notifications.push(...outcome.notifications);
+    post.pages.push(...outcome.pages);
     if (outcome.dataDeleted) {
       post.publish.push([contactTopic, { type: 'conversation-deleted', conversationId }]);
     }

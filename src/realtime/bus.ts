@@ -12,7 +12,13 @@ export type RealtimeEvent =
   | { type: 'message'; conversationId: string; messageId: string }
   | { type: 'typing'; conversationId: string; on: boolean }
   | { type: 'conversation-deleted'; conversationId: string }
-  | { type: 'case'; caseId: string; change: string }
+  | {
+      type: 'case';
+      caseId: string;
+      change: string;
+      /** Who may open the case right after this change (staff/stream-audience.ts); never sent to a browser. */
+      audience?: { status: string; assigneeId: string | null; centerCodes: string[] };
+    }
   | { type: 'notification'; notificationId: string };
 
 export function topicChannel(prefix: string, topic: Topic): string {

@@ -89,10 +89,12 @@ export const queueEntry = z
     lastUserMessageAt: isoDate.nullable(),
     lastStaffMessageAt: isoDate.nullable(),
     createdAt: isoDate,
+    triageScore: z.number().int().min(0).max(100).describe('highest triage score of the case (0–100): the order within a level'),
     preview: z
       .object({
         helpWanted: z.string().nullable().describe('coded intake answer (help_wanted)'),
         signals: z.array(z.string()).describe('triage rule ids'),
+        kinds: z.array(z.string()).describe('kinds of danger read (suicide, medical, …)'),
         handoverPending: z.boolean(),
         dataDeleted: z.boolean(),
       })
@@ -100,7 +102,7 @@ export const queueEntry = z
   });
 
 export const casesResponse = z
-  .object({ cases: z.array(queueEntry).describe('EMERGENCY first, then HIGH, NORMAL; within each, the longest waiting first (waitingSince ascending, nulls last)') });
+  .object({ cases: z.array(queueEntry).describe('EMERGENCY first, then HIGH, NORMAL; within each, the highest triageScore first, then the longest waiting (waitingSince ascending, nulls last)') });
 
 // ----- acting on a case -----
 
@@ -166,7 +168,12 @@ export const auditQuery = z
     caseId: uuid.optional(),
     actorId: uuid.optional(),
     action: z.string().max(100).optional(),
-    before: z.string().regex(/^\d{1,19}$/).optional().describe('page backwards: events with a smaller id'),
+    before: z
+      .string()
+      .regex(/^\d{1,19}$/)
+      .refine((v) => !/^\d{1,19}$/.test(v) || BigInt(v) <= 9_223_372_036_854_775_807n, 'at most 9223372036854775807 (an event id)')
+      .optional()
+      .describe('page backwards: events with a smaller id'),
     limit: z.coerce.number().int().min(1).max(1000).default(200),
   })
   .strict();
@@ -198,3 +205,5 @@ export const labelsResponse = z.object({
     .describe('intake answer key → its question label and choice labels (Japanese, from flows/)'),
 });
 export * from './contract-intake.js';
+
+export * from './contract-crisis.js';

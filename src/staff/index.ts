@@ -20,8 +20,10 @@ import { consoleOperations } from './console-routes.js';
 import { notificationOperations } from './notification-routes.js';
 import { analyticsOperations } from './analytics-routes.js';
 import { intakeOperations } from './intake-routes.js';
+import { crisisOperations } from './crisis-routes.js';
 import { queueBoard } from './queue-board.js';
 import { sessionCookieName } from './sessions.js';
+import { caseAudienceOf } from './stream-audience.js';
 
 export { ensureDemoSupervisor, createStaffUser, DEMO_SUPERVISOR_EMAIL } from './accounts.js';
 
@@ -52,11 +54,18 @@ export function createStaffRoutes(
   for (const plugin of options.channels) adapters[plugin.adapter.channel] = plugin.adapter;
   const deps: CaseDeps = {
     db,
-    publish: (topic, event) => publisher.publish(topic, event),
+    publish: async (topic, event) => {
+      // Staff streams judge each case event by who could open the case right after the change.
+      if (topic.kind === 'staff' && event.type === 'case' && event.caseId && !event.audience) {
+        const audience = await caseAudienceOf(db, event.caseId).catch(() => null);
+        if (audience) event = { ...event, audience };
+      }
+      await publisher.publish(topic, event);
+    },
     queues: runtime.queuesFailFast,
     adapters,
     logger,
-    reminderPolicy: loadReminderPolicy(loadDeskHours()),
+    reminderPolicy: loadReminderPolicy(loadDeskHours(runtime.config.deskHoursFile)),
     now: () => new Date(),
   };
 
@@ -84,6 +93,7 @@ export function createStaffRoutes(
     ...consoleOperations(),
     ...analyticsOperations(deps),
     ...intakeOperations(deps),
+    ...crisisOperations(db),
   ];
 
   const apiRouter = Router();

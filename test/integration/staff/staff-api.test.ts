@@ -359,7 +359,7 @@ describe('staff API', () => {
       kase = await db.case.findUniqueOrThrow({ where: { id: caseId } });
       expect(kase.status).toBe('CLOSED');
       expect(kase.closedAt).not.toBeNull();
-      const audit = await db.auditEvent.findMany({ where: { caseId, action: { in: ['case.status_changed', 'case.transferred', 'case.released'] } }, orderBy: { id: 'asc' } });
+      const audit = await auditTrail(db, caseId, ['case.status_changed', 'case.transferred', 'case.released']);
       expect(audit.map((a) => a.action)).toEqual(['case.status_changed', 'case.transferred', 'case.status_changed', 'case.released', 'case.status_changed']);
       expect(audit[0]!.detail).toMatchObject({ from: 'ACTIVE', to: 'WAITING_USER', reason: 'ご本人の返事待ち' });
     });
@@ -421,7 +421,7 @@ describe('staff API', () => {
       expect((await asCounselor.put(`/cases/${kase.id}/assessment`, { ...lowered, overrideReason: '面談で安全を確認できた' })).status).toBe(204);
       stored = await db.case.findUniqueOrThrow({ where: { id: kase.id } });
       expect(stored).toMatchObject({ urgency: 'NORMAL', stage: 'individual_support' });
-      const overrides = await db.auditEvent.findMany({ where: { caseId: kase.id, action: 'case.assessment_override' }, orderBy: { id: 'asc' } });
+      const overrides = await auditTrail(db, kase.id, ['case.assessment_override']);
       expect(overrides.map((o) => o.detail)).toEqual([
         { field: 'householdRisk', from: 'medium', to: 'high', reason: '面談で暴言が続いていると分かった' },
         { field: 'stage', from: 'encounter_assessment', to: 'individual_support', reason: '面談で安全を確認できた' },
@@ -514,7 +514,7 @@ describe('staff API', () => {
       expect((await asSupervisor.post(`/handovers/${handoverId}/acknowledge`, { note: '醍醐支所 キーマンの田中さんが電話で受け止め' })).status).toBe(204);
       const stored = await db.handover.findUniqueOrThrow({ where: { id: handoverId } });
       expect(stored).toMatchObject({ acknowledgedById: supervisor.id, acknowledgedNote: '醍醐支所 キーマンの田中さんが電話で受け止め' });
-      const audit = await db.auditEvent.findMany({ where: { caseId: kase.id, action: { in: ['case.handed_over', 'handover.acknowledged'] } }, orderBy: { id: 'asc' } });
+      const audit = await auditTrail(db, kase.id, ['case.handed_over', 'handover.acknowledged']);
       expect(audit.map((a) => a.detail)).toEqual([
         expect.objectContaining({ basis: 'emergency_override', overrideReason: '高齢の親への暴力の訴え。命と体の安全のため。' }),
         expect.objectContaining({ onBehalf: true }),
@@ -603,3 +603,9 @@ describe('staff console page', () => {
     expect(chat.headers.get('content-security-policy')).toContain('https://www.city.kyoto.lg.jp');
   });
 });
+
+/** A case's audit events of the given actions, oldest first, as supervisors read them (staff-written texts resolved). */
+async function auditTrail(db: Db, caseId: string, actions: string[]) {
+  const { listAudit } = await import('../../../src/cases/audit.js');
+  return (await listAudit(db, { caseId, limit: 1000 })).filter((e) => actions.includes(e.action)).reverse();
+}
