@@ -62,7 +62,7 @@ const walks: Walk[] = [];
 beforeAll(async () => {
   catalog = await shippedCatalog();
   for (const lang of LANGS) walks.push(...explore(lang));
-});
+}, 180_000);
 
 function allConditions(): Condition[] {
   return Object.values(catalog.flows).flatMap((f) =>
