@@ -142,7 +142,8 @@ function onUserInput(t: Turn, input: UserInput): void {
   }
   // A person who simply writes in one of the bot's languages is answered in it at once — unless
   // they chose a language themselves. Japanese text never switches away from やさしい日本語.
-  const written = input.kind === 'text' ? t.ctx.triage?.language : null;
+  // A few characters ("40代", "OK") say too little about a language to switch on them.
+  const written = input.kind === 'text' && (input.text.match(/\p{L}/gu) ?? []).length >= 4 ? t.ctx.triage?.language : null;
   if (written && !s.languageChosen) {
     const language = REPLY_LANGUAGE[written];
     if (language !== s.language && !(written === 'ja' && s.language === 'easy')) {

@@ -38,7 +38,7 @@ describe('intake funnel on the dashboard (Chromium)', () => {
     db = app.runtime.db;
     supervisor = await createStaff(db, { role: 'SUPERVISOR', name: 'スーパーバイザー 京子' });
     await walk(app.url, [{ data: 'a:intake:who:self' }, { data: 'a:self:age_band:20s' }, { data: 'skip:self:help_wanted' }, { data: 'a:self:contact_method:chat' }, { data: 'a:self:more:no' }]);
-    await walk(app.url, [{ data: 'a:intake:who:family' }, '😭😭😭', { data: 'a:family:relation:son' }, { data: 'a:family:age_band:40s' }]);
+    await walk(app.url, [{ data: 'a:intake:who:family' }, '🙇🙇🙇', { data: 'a:family:relation:son' }, { data: 'a:family:age_band:40s' }]);
     await walk(app.url, ['誰にも言えなかったことを書きます。']);
     browser = await launchBrowser();
     mkdirSync(SHOTS, { recursive: true });
