@@ -8,7 +8,40 @@ export interface CaseEvent {
   change: string;
 }
 
-type Listener = { case?: (event: CaseEvent) => void; notification?: () => void; ready?: () => void; state?: (online: boolean) => void };
+export interface TypingEvent {
+  caseId: string;
+  on: boolean;
+}
+
+/** A handover to (or received by) the center; center staff get their own center's only. */
+export interface HandoverEvent {
+  handoverId: string;
+  change: 'created' | 'acknowledged';
+}
+
+/** Something changed on a case's center side (meeting, plan, exchange, closure). */
+export interface CenterCaseEvent {
+  caseId: string;
+  change: string;
+}
+
+type Listener = {
+  case?: (event: CaseEvent) => void;
+  typing?: (event: TypingEvent) => void;
+  handover?: (event: HandoverEvent) => void;
+  centerCase?: (event: CenterCaseEvent) => void;
+  notification?: () => void;
+  ready?: () => void;
+  state?: (online: boolean) => void;
+};
+
+function parsed<T>(event: Event): T | null {
+  try {
+    return JSON.parse((event as MessageEvent<string>).data) as T;
+  } catch {
+    return null;
+  }
+}
 
 const listeners = new Set<Listener>();
 let source: EventSource | null = null;
@@ -32,6 +65,23 @@ export function openLive(): void {
     }
     for (const l of listeners) l.case?.(data);
   });
+  stream.addEventListener('handover', (event) => {
+    const data = parsed<HandoverEvent>(event);
+    if (data) for (const l of listeners) l.handover?.(data);
+  });
+  stream.addEventListener('center-case', (event) => {
+    const data = parsed<CenterCaseEvent>(event);
+    if (data) for (const l of listeners) l.centerCase?.(data);
+  });
+  stream.addEventListener('typing', (event) => {
+    let data: TypingEvent;
+    try {
+      data = JSON.parse((event as MessageEvent<string>).data) as TypingEvent;
+    } catch {
+      return;
+    }
+    for (const l of listeners) l.typing?.(data);
+  });
   stream.addEventListener('notification', () => {
     for (const l of listeners) l.notification?.();
   });
@@ -52,6 +102,9 @@ export function useLive(listener: Listener): void {
   useEffect(() => {
     const proxy: Listener = {
       case: (e) => ref.current.case?.(e),
+      handover: (e) => ref.current.handover?.(e),
+      centerCase: (e) => ref.current.centerCase?.(e),
+      typing: (e) => ref.current.typing?.(e),
       notification: () => ref.current.notification?.(),
       ready: () => ref.current.ready?.(),
       state: (online) => ref.current.state?.(online),

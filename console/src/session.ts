@@ -7,7 +7,7 @@ import { api } from './api.js';
 import type { Center, Colleague, LabelsResponse, ReplyTemplate, StaffRole, StaffSelf } from './types.js';
 
 export const DESK_ROLES: readonly StaffRole[] = ['COUNSELOR', 'SUPERVISOR'];
-export const NOTIFY_ROLES: readonly StaffRole[] = ['COUNSELOR', 'SUPERVISOR', 'ADMIN'];
+export const NOTIFY_ROLES: readonly StaffRole[] = ['COUNSELOR', 'SUPERVISOR', 'ADMIN', 'CENTER'];
 
 export interface Session {
   me: StaffSelf;

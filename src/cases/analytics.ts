@@ -2,6 +2,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { Prisma, type Db } from '../db/client.js';
 import { loadFlowCatalog } from '../flows/index.js';
 import { funnelByCase } from './funnel.js';
+import { CENTER_EXPORT_COLUMNS, centerAnalytics, centerExportCells } from '../center/analytics.js';
+import { consultationSql, intakeOnlyWhere } from './consultations.js';
 
 // The city's analysis (集約・分析) for supervisors: counts by week, never a person's words or ids.
 // A "consultation" is a case that reached the desk (past the bot's intake); weeks start on
@@ -64,8 +66,8 @@ export async function analyticsOverview(db: Db, range: AnalyticsRange) {
   const [byWeek, intakeOnly, ageBands, stages, urgency, replies, waiting, handovers, reminders, notifications] = await Promise.all([
     db.$queryRaw<{ week: string; consulterType: string | null; channel: string; count: bigint }[]>`
       SELECT ${weekSql('createdAt')} AS "week", "consulterType", "channel", count(*) AS "count"
-      FROM "Case" WHERE ${inRange} AND "status" <> 'INTAKE' GROUP BY 1, 2, 3`,
-    db.case.count({ where: { createdAt: { gte: range.from, lt: range.to }, status: 'INTAKE' } }),
+      FROM "Case" WHERE ${consultationSql(range)} GROUP BY 1, 2, 3`,
+    db.case.count({ where: intakeOnlyWhere(range) }),
     db.$queryRaw<{ value: string | null; count: bigint }[]>`
       SELECT a."value", count(*) AS "count"
       FROM "Case" c
@@ -88,6 +90,7 @@ export async function analyticsOverview(db: Db, range: AnalyticsRange) {
       FROM "Reminder" WHERE "firedAt" >= ${range.from} AND "firedAt" < ${range.to} GROUP BY 1, 2, 3`,
     db.notification.groupBy({ by: ['kind'], where: { createdAt: { gte: range.from, lt: range.to } }, _count: { _all: true } }),
   ]);
+  const center = await centerAnalytics(db, range);
 
   const weeks = weeksBetween(range);
   const perWeek = (rows: { week: string; key: string; count: number }[]) => {
@@ -155,6 +158,8 @@ export async function analyticsOverview(db: Db, range: AnalyticsRange) {
       byWeekAndKind: perWeek(reminderRows.map((r) => ({ week: r.week, key: r.kind, count: r.count }))),
       notificationsByKind: Object.fromEntries(notifications.map((n) => [n.kind, n._count._all])) as Counts,
     },
+    /** The center's side: referrals, plans and goals, end reasons, time from first contact to each step. */
+    center,
   };
 }
 
@@ -226,6 +231,7 @@ export const EXPORT_COLUMNS = [
   'closed_week',
   'data_deleted',
   'anonymised',
+  ...CENTER_EXPORT_COLUMNS,
 ] as const;
 
 /**
@@ -263,6 +269,7 @@ export async function analyticsExportRows(db: Db, range: AnalyticsRange): Promis
     (await db.auditEvent.findMany({ where: { action: 'user.data_deleted', caseId: { in: cases.map((c) => c.id) } }, select: { caseId: true } })).map((e) => e.caseId),
   );
   const funnel = await funnelByCase(db, cases.map((c) => c.id));
+  const centerCells = await centerExportCells(db, range);
   const exportKey = randomBytes(32);
   const pseudonym = (id: string) => `c${createHmac('sha256', exportKey).update(id).digest('hex').slice(0, 12)}`;
   const rows = cases.map((c) => {
@@ -296,6 +303,7 @@ export async function analyticsExportRows(db: Db, range: AnalyticsRange): Promis
       closed_week: c.closedAt ? weekOf(c.closedAt) : '',
       data_deleted: deleted.has(c.id) ? '1' : '0',
       anonymised: c.anonymisedAt ? '1' : '0',
+      ...(centerCells.get(c.id) ?? (Object.fromEntries(CENTER_EXPORT_COLUMNS.map((k) => [k, ''])) as Record<(typeof CENTER_EXPORT_COLUMNS)[number], string>)),
     };
     return EXPORT_COLUMNS.map((column) => row[column] ?? '');
   });

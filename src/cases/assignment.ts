@@ -1,4 +1,5 @@
 import { clearCaseAlerts } from './alerts.js';
+import type { Channel } from '../db/client.js';
 import { requestProcessing, sourceKeyFor, storeInboundEvents } from '../pipeline/inbox.js';
 import type { SystemEvent } from '../pipeline/system-events.js';
 import { canWorkCase, DESK_ROLES, type Actor } from './actor.js';
@@ -6,6 +7,7 @@ import { recordAudit } from './audit.js';
 import { reminderRules } from '../reminders/reminders.js';
 import { publishAll, scheduleReminders, type CaseDeps } from './deps.js';
 import { CaseError, caseNotFound } from './errors.js';
+import { announceNotification, createNotification } from '../notifications/notifications.js';
 
 /**
  * Claims a case for the actor. One conditional UPDATE decides: it only matches while nobody
@@ -53,12 +55,13 @@ export async function claimCase(deps: CaseDeps, actor: Actor, caseId: string) {
 async function announceToConversation(
   deps: CaseDeps,
   system: 'staffJoined' | 'staffLeft',
-  contact: { channel: 'LINE' | 'WEB'; channelUserId: string | null; channelUserIdHash: string | null },
+  contact: { channel: Channel; channelUserId: string | null; channelUserIdHash: string | null },
   caseId: string,
   now: Date,
 ) {
-  // A contact whose channel id was removed (retention) cannot be written to any more.
-  if (!contact.channelUserId || !contact.channelUserIdHash) return;
+  // A contact whose channel id was removed (retention) cannot be written to any more; a person
+  // the desk only met by phone or in person has no chat to tell.
+  if (!contact.channelUserId || !contact.channelUserIdHash || (contact.channel !== 'LINE' && contact.channel !== 'WEB')) return;
   const payload: SystemEvent = { system, channelUserId: contact.channelUserId };
   try {
     const stored = await storeInboundEvents(deps.db, [
@@ -129,9 +132,13 @@ export async function transferCase(deps: CaseDeps, actor: Actor, caseId: string,
     });
     if (updated.count === 0) throw new CaseError('conflict', 'ほかの操作と重なりました。もう一度読み込んでください。');
     if (kase.assigneeId === null) await reminderRules.cancel(tx, caseId, ['UNCLAIMED'], now);
-    await recordAudit(tx, actor, 'case.transferred', caseId, { from: kase.assigneeId, to: target.id, ...(reason ? { reason } : {}) }, now);
-    return kase;
+    // The history says to whom (names as they were then), and the colleague is told at once.
+    const fromName = kase.assigneeId ? ((await tx.staffUser.findUnique({ where: { id: kase.assigneeId }, select: { name: true } }))?.name ?? null) : null;
+    await recordAudit(tx, actor, 'case.transferred', caseId, { from: kase.assigneeId, to: target.id, fromName, toName: target.name, ...(reason ? { reason } : {}) }, now);
+    const notification = await createNotification(tx, { kind: 'case_transferred', urgency: kase.urgency, audience: 'assignee', staffId: target.id, caseId });
+    return { ...kase, notificationId: notification.id };
   });
+  await announceNotification({ queues: deps.queues, realtime: { publish: deps.publish }, logger: deps.logger }, before.notificationId);
   if (before.assigneeId === null) await announceToConversation(deps, 'staffJoined', before.conversation.contact, caseId, now);
   await publishAll(deps, [[{ kind: 'staff' }, { type: 'case', caseId, change: 'transferred' }]]);
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Prisma } from '../db/client.js';
 import type { Actor } from './actor.js';
+import { describeActor, describeEvent, staffIdsIn } from './event-words.js';
+import { actionLabel } from '../staff/labels-people.js';
 
 type Writer = Pick<Prisma.TransactionClient, 'auditEvent' | 'auditText'>;
 type Reader = Pick<Prisma.TransactionClient, 'auditText'>;
@@ -106,6 +108,10 @@ export interface AuditEntry {
   action: string;
   caseId: string | null;
   detail: unknown;
+  /** The action in words (src/staff/labels-people.ts). */
+  actionLabel: string;
+  /** Who did what, as one sentence naming staff (src/cases/event-words.ts). */
+  text: string;
 }
 
 /** The newest events first, with the staff member's name resolved. */
@@ -120,7 +126,8 @@ export async function listAudit(db: Db, query: AuditQuery): Promise<AuditEntry[]
     orderBy: { id: 'desc' },
     take: query.limit,
   });
-  const names = await staffNames(db, events.map((e) => e.actorId));
+  const names = await staffNames(db, events.flatMap((e) => [e.actorId, ...staffIdsIn(e.detail)]));
+  const name = (id: string | null | undefined) => (id ? (names.get(id) ?? null) : null);
   const details = await withTexts(db, events.map((e) => e.detail ?? null));
   return events.map((e, i) => ({
     id: e.id.toString(),
@@ -131,6 +138,8 @@ export async function listAudit(db: Db, query: AuditQuery): Promise<AuditEntry[]
     action: e.action,
     caseId: e.caseId,
     detail: details[i] ?? null,
+    actionLabel: actionLabel(e.action),
+    text: `${describeActor(e.actorType, name(e.actorId))}：${describeEvent(e.action, details[i] ?? null, name)}`,
   }));
 }
 

@@ -4,6 +4,7 @@ import type { CaseDeps } from './deps.js';
 import { caseNotFound } from './errors.js';
 import { currentHandoverConsent, toHandoverViews } from './handover.js';
 import { loadAnswerLabels } from './intake-labels.js';
+import { answerRowLabel, consentWording } from './plain-words.js';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -24,6 +25,13 @@ const HISTORY_ACTIONS = new Set([
   'delivery.failed',
   'user.data_deleted',
   'case.anonymised',
+  // ── people ──
+  'case.reopened',
+  'case.continued',
+  'case.link_added',
+  'case.link_removed',
+  'desk_contact.recorded',
+  'case.closed_after_deletion',
 ]);
 
 /**
@@ -66,6 +74,7 @@ export async function loadCaseView(deps: CaseDeps, actor: Actor, caseId: string)
   return {
     case: {
       id: kase.id,
+      number: kase.number,
       status: kase.status,
       urgency: kase.urgency,
       channel: kase.channel,
@@ -92,6 +101,8 @@ export async function loadCaseView(deps: CaseDeps, actor: Actor, caseId: string)
       anonymisedAt: iso(kase.anonymisedAt),
     },
     contact: {
+      /** The person (GET /people/:id): every case of theirs, one timeline. */
+      id: kase.conversation.contact.id,
       channel: kase.conversation.contact.channel,
       blocked: kase.conversation.contact.blockedAt !== null,
       firstContactAt: kase.conversation.contact.createdAt.toISOString(),
@@ -113,7 +124,7 @@ export async function loadCaseView(deps: CaseDeps, actor: Actor, caseId: string)
       flowId: a.flowId,
       stepId: a.stepId,
       key: a.key,
-      label: labels.label(a.key),
+      label: answerRowLabel(labels, a.key),
       value: a.value,
       valueLabel: labels.valueLabel(a.key, a.value),
       freeText: a.freeText,
@@ -121,13 +132,16 @@ export async function loadCaseView(deps: CaseDeps, actor: Actor, caseId: string)
     })),
     notes: kase.notes.map((n) => ({ id: n.id, authorId: n.authorId, authorName: n.author.name, text: n.text, createdAt: n.createdAt.toISOString() })),
     handovers: await toHandoverViews(db, kase.handovers, false),
-    consents: consents.map((c) => ({ kind: c.kind, granted: c.granted, wordingVersion: c.wordingVersion, channel: c.channel, createdAt: c.createdAt.toISOString() })),
+    // `wording`: what the person saw or wrote when agreeing, never the version code.
+    consents: await Promise.all(
+      consents.map(async (c) => ({ kind: c.kind, granted: c.granted, wordingVersion: c.wordingVersion, wording: await consentWording(db, c, kase.language), channel: c.channel, createdAt: c.createdAt.toISOString() })),
+    ),
     handoverConsent: handoverConsent ? { granted: handoverConsent.granted, createdAt: handoverConsent.createdAt.toISOString() } : null,
     failedDeliveries,
     history: history
       .filter((e) => HISTORY_ACTIONS.has(e.action))
       .reverse()
-      .map((e) => ({ at: e.at, action: e.action, actorName: e.actorName, actorType: e.actorType, detail: e.detail })),
+      .map((e) => ({ at: e.at, action: e.action, actorName: e.actorName, actorType: e.actorType, detail: e.detail, text: e.text })),
   };
 }
 

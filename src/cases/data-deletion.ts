@@ -2,6 +2,7 @@ import { Prisma } from '../db/client.js';
 import { sourceKeyFor } from '../pipeline/inbox.js';
 import { forgetAuditTexts } from './audit.js';
 import { codedAssessment, codedHandoverSummary } from './redaction.js';
+import { forgetCenterWords } from '../center/forget.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -33,6 +34,7 @@ export async function deleteContactData(tx: Tx, contactId: string, now: Date, ac
     answers: (await tx.intakeAnswer.deleteMany({ where: { caseId: { in: caseIds } } })).count,
     notes: (await tx.note.deleteMany({ where: { caseId: { in: caseIds } } })).count,
     deliveries: (await tx.outboundDelivery.deleteMany({ where: { conversationId: { in: conversationIds } } })).count,
+    ...(await forgetCenterWords(tx, caseIds)),
   };
   await tx.conversation.updateMany({ where: { id: { in: conversationIds } }, data: { state: Prisma.DbNull } });
   for (const kase of cases) {

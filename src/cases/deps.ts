@@ -30,3 +30,15 @@ export async function scheduleReminders(deps: CaseDeps, reminders: ({ id: string
 export async function publishAll(deps: CaseDeps, events: [Topic, RealtimeEvent][]): Promise<void> {
   await Promise.allSettled(events.map(([topic, event]) => deps.publish(topic, event)));
 }
+
+/** After commit: each new notification rings the bells at once and is queued for delivery. */
+export async function announceNotifications(deps: CaseDeps, notificationIds: string[]): Promise<void> {
+  for (const notificationId of notificationIds) {
+    await deps.publish({ kind: 'staff' }, { type: 'notification', notificationId });
+    try {
+      await deps.queues.add('notify', notificationId, { notificationId });
+    } catch {
+      deps.logger.warn({ notificationId }, 'could not enqueue notification delivery; the sweeper will retry');
+    }
+  }
+}

@@ -6,6 +6,7 @@ import { deriveQualityMarkers, deriveSupportStage } from './quality-markers.js';
 import { createNotification } from '../notifications/notifications.js';
 import type { ReminderPolicy } from '../reminders/policy.js';
 import { reminderRules } from '../reminders/reminders.js';
+import { loadResources } from '../resources/catalog.js';
 import { startPaging, type OnCall } from '../oncall/paging.js';
 
 type Tx = Prisma.TransactionClient;
@@ -236,6 +237,17 @@ export async function applyEffects(tx: Tx, ctx: EffectContext, effects: DomainEf
         outcome.reminders.push(reminder);
         outcome.caseId = kase.id;
         outcome.staffVisibleChange = 'outreach';
+        break;
+      }
+      case 'recordReferral': {
+        const kase = await ensureCase(tx, ctx);
+        const catalog = loadResources();
+        const rows = effect.resourceIds.flatMap((id) => {
+          const resource = catalog.find(id);
+          return resource ? [{ caseId: kase.id, resourceId: id, resourceKind: resource.kind, via: 'bot', createdAt: ctx.now }] : [];
+        });
+        if (rows.length > 0) await tx.referral.createMany({ data: rows });
+        outcome.caseId = kase.id;
         break;
       }
       case 'deleteUserData': {

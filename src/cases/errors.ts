@@ -13,6 +13,7 @@ export type CaseErrorCode =
   | 'consent_required'
   | 'handover_pending'
   | 'already_acknowledged'
+  | 'already_handed_over'
   | 'reason_required'
   | 'invalid'
   | 'channel_unavailable';

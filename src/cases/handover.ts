@@ -4,10 +4,11 @@ import { canViewCase, canWorkCase, type Actor } from './actor.js';
 import { recordAudit, staffNames } from './audit.js';
 import { loadCenters } from './centers.js';
 import { reminderRules } from '../reminders/reminders.js';
-import { publishAll, scheduleReminders, type CaseDeps } from './deps.js';
+import { announceNotifications, publishAll, scheduleReminders, type CaseDeps } from './deps.js';
+import { announceHandoverToCenter, beginCenterCase, handoverUrgency } from '../center/receiving.js';
 import { CaseError, caseNotFound } from './errors.js';
 import { loadAnswerLabels } from './intake-labels.js';
-import { signalLabel } from '../labels/index.js';
+import { answerRowLabel, consentWording, signalWords } from './plain-words.js';
 
 /** The consent the intake asks for (flows/closing.yaml, step handover_consent). */
 export const HANDOVER_CONSENT_KIND = 'handover_ward_center';
@@ -57,6 +58,11 @@ export async function handOverCase(deps: CaseDeps, actor: Actor, caseId: string,
     if (!kase.assigneeId) throw new CaseError('claim_first', 'つなぐ前に、この相談を担当してください。');
     const pending = await tx.handover.findFirst({ where: { caseId, acknowledgedAt: null } });
     if (pending) throw new CaseError('handover_pending', 'センターがまだ受け止めていないつなぎがあります。受け止めを待ってください。');
+    const received = await tx.handover.findFirst({ where: { caseId, acknowledgedAt: { not: null } }, select: { centerCode: true } });
+    if (received) {
+      const name = loadCenters().find(received.centerCode)?.name ?? '保健福祉センター';
+      throw new CaseError('already_handed_over', `この相談は${name}がすでに受け止めています。もう一度つなぐことはできません。センターと直接やりとりしてください。`);
+    }
 
     const consent = await currentHandoverConsent(tx, kase.conversation.contactId);
     if (input.basis === 'consent' && !consent?.granted) {
@@ -73,7 +79,7 @@ export async function handOverCase(deps: CaseDeps, actor: Actor, caseId: string,
       urgency: kase.urgency,
       stage: kase.stage,
       signals: Array.isArray(markers.signals) ? markers.signals : [],
-      signalLabels: (Array.isArray(markers.signals) ? markers.signals : []).map((code) => signalLabel(String(code), labels.table)),
+      signalLabels: signalWords(Array.isArray(markers.signals) ? markers.signals : [], labels),
       quality: markers.quality ?? null,
       assessment: kase.assessment ?? null,
       deskNote: input.note,
@@ -81,13 +87,16 @@ export async function handOverCase(deps: CaseDeps, actor: Actor, caseId: string,
         .filter((a) => a.value !== null || a.freeText)
         .map((a) => ({
           key: a.key,
-          label: labels.label(a.key),
+          // The words the person saw (the question), or what kind of note it is: never the key.
+          label: answerRowLabel(labels, a.key),
           value: a.value,
           valueLabel: labels.valueLabel(a.key, a.value),
           freeText: a.freeText,
         })),
       basis: input.basis,
-      consent: consent ? { granted: consent.granted, at: consent.createdAt.toISOString(), wordingVersion: consent.wordingVersion } : null,
+      consent: consent
+        ? { granted: consent.granted, at: consent.createdAt.toISOString(), wordingVersion: consent.wordingVersion, wording: await consentWording(tx, consent, kase.language) }
+        : null,
       overrideReason: input.basis === 'emergency_override' ? (input.overrideReason ?? null) : null,
       handedOverBy: { id: actor.id, name: actor.name },
       handedOverAt: now.toISOString(),
@@ -106,8 +115,11 @@ export async function handOverCase(deps: CaseDeps, actor: Actor, caseId: string,
     });
     await tx.case.update({ where: { id: caseId }, data: { status: 'HANDED_OVER', waitingSince: null } });
     await reminderRules.cancel(tx, caseId, ['UNCLAIMED', 'AWAITING_STAFF_REPLY'], now);
-    // Until the center acknowledges, a reminder waits (data/reminders.yaml handoverUnacknowledged).
-    const reminder = await reminderRules.handedOver(tx, deps.reminderPolicy, kase, created.id, now);
+    // Until the center acknowledges, a reminder waits (data/reminders.yaml handoverUnacknowledged),
+    // addressed to that center; an emergency within the hour.
+    const urgency = handoverUrgency(kase.urgency, input.basis);
+    const reminder = await reminderRules.handedOver(tx, deps.reminderPolicy, { id: kase.id, urgency }, created.id, now, center.code);
+    const notificationId = await announceHandoverToCenter(tx, { caseId, centerCode: center.code, urgency });
     await recordAudit(tx, actor, 'case.handed_over', caseId, {
       handoverId: created.id,
       centerCode: center.code,
@@ -115,10 +127,14 @@ export async function handOverCase(deps: CaseDeps, actor: Actor, caseId: string,
       ...(consent ? { consentId: consent.id } : {}),
       ...(input.basis === 'emergency_override' ? { overrideReason: input.overrideReason ?? '' } : {}),
     }, now);
-    return { created, reminder };
+    return { created, reminder, notificationId };
   });
   await scheduleReminders(deps, [handover.reminder]);
-  await publishAll(deps, [[{ kind: 'staff' }, { type: 'case', caseId, change: 'handed_over' }]]);
+  await publishAll(deps, [
+    [{ kind: 'staff' }, { type: 'case', caseId, change: 'handed_over' }],
+    [{ kind: 'staff' }, { type: 'handover', handoverId: handover.created.id, centerCode: center.code, change: 'created' }],
+  ]);
+  await announceNotifications(deps, [handover.notificationId]);
   return handover.created;
 }
 
@@ -147,9 +163,15 @@ export async function acknowledgeHandover(deps: CaseDeps, actor: Actor, handover
       centerCode: found.centerCode,
       onBehalf: actor.role !== 'CENTER',
     }, now);
-    return found;
+    const begun = await beginCenterCase(tx, deps.reminderPolicy, actor, found, now);
+    return { ...found, ...begun };
   });
-  await publishAll(deps, [[{ kind: 'staff' }, { type: 'case', caseId: handover.caseId, change: 'handover_acknowledged' }]]);
+  await scheduleReminders(deps, handover.reminders);
+  await publishAll(deps, [
+    [{ kind: 'staff' }, { type: 'case', caseId: handover.caseId, change: 'handover_acknowledged' }],
+    [{ kind: 'staff' }, { type: 'handover', handoverId, centerCode: handover.centerCode, change: 'acknowledged' }],
+  ]);
+  await announceNotifications(deps, handover.notificationIds);
 }
 
 /** Center staff of the receiving center, or a supervisor. */

@@ -28,11 +28,17 @@ export interface CaseFilter {
   mine?: boolean;
   /** Only cases nobody has claimed. */
   unassigned?: boolean;
+  /** Only cases with messages the actor has not seen (src/cases/case-cards.ts). */
+  unread?: boolean;
+  stage?: string;
+  assigneeId?: string;
+  number?: number;
   limit: number;
 }
 
 export interface QueueEntry {
   id: string;
+  number: number;
   urgency: Urgency;
   status: CaseStatus;
   waitingSince: string | null;
@@ -46,6 +52,7 @@ export interface QueueEntry {
   claimedAt: string | null;
   lastUserMessageAt: string | null;
   lastStaffMessageAt: string | null;
+  followUpAt: string | null;
   createdAt: string;
   /** The highest triage score (0–100) of the case's alerts: the order within a level. */
   triageScore: number;
@@ -76,8 +83,9 @@ function visibilityWhere(actor: Actor): Prisma.CaseWhereInput {
  * overdose in progress above yesterday's passive wish), then the longest waiting.
  */
 export async function listCases(db: Db, actor: Actor, filter: CaseFilter): Promise<QueueEntry[]> {
-  const cases = await db.case.findMany({
-    where: {
+  return queueEntriesWhere(
+    db,
+    {
       AND: [
         visibilityWhere(actor),
         statusWhere(filter.status),
@@ -86,8 +94,21 @@ export async function listCases(db: Db, actor: Actor, filter: CaseFilter): Promi
         filter.consulterType?.length ? { consulterType: { in: filter.consulterType } } : {},
         filter.mine ? { assigneeId: actor.id } : {},
         filter.unassigned ? { assigneeId: null } : {},
+        filter.stage ? { stage: filter.stage } : {},
+        filter.assigneeId ? { assigneeId: filter.assigneeId } : {},
+        filter.number ? { number: filter.number } : {},
       ],
     },
+    filter.limit,
+  );
+}
+
+export { visibilityWhere as queueVisibilityWhere };
+
+/** Queue entries for any condition, in queue order (the shift view and search use it too). */
+export async function queueEntriesWhere(db: Db, where: Prisma.CaseWhereInput, limit: number): Promise<QueueEntry[]> {
+  const cases = await db.case.findMany({
+    where,
     // PostgreSQL sorts an enum in declaration order: EMERGENCY, HIGH, NORMAL.
     orderBy: [
       { urgency: 'asc' },
@@ -97,7 +118,7 @@ export async function listCases(db: Db, actor: Actor, filter: CaseFilter): Promi
       { createdAt: 'asc' },
       { id: 'asc' },
     ],
-    take: filter.limit,
+    take: limit,
     include: {
       assignee: { select: { name: true } },
       handovers: { where: { acknowledgedAt: null }, select: { id: true }, take: 1 },
@@ -109,6 +130,7 @@ export async function listCases(db: Db, actor: Actor, filter: CaseFilter): Promi
     const helpWanted = summary.answers?.help_wanted;
     return {
       id: c.id,
+      number: c.number,
       urgency: c.urgency,
       status: c.status,
       waitingSince: iso(c.waitingSince),
@@ -122,6 +144,7 @@ export async function listCases(db: Db, actor: Actor, filter: CaseFilter): Promi
       claimedAt: iso(c.claimedAt),
       lastUserMessageAt: iso(c.lastUserMessageAt),
       lastStaffMessageAt: iso(c.lastStaffMessageAt),
+      followUpAt: iso(c.followUpAt),
       createdAt: c.createdAt.toISOString(),
       triageScore: c.triageScore,
       preview: {

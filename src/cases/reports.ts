@@ -1,9 +1,11 @@
 import type { Db } from '../db/client.js';
+import { consultationSql, consultationWhere, intakeOnlyWhere } from './consultations.js';
+import { REPORT_PLACEHOLDERS } from '../staff/labels-people.js';
 
 type Counts = Record<string, number>;
 
 const toCounts = <K extends string>(rows: ({ _count: { _all: number } } & Record<K, unknown>)[], key: K): Counts =>
-  Object.fromEntries(rows.map((r) => [String(r[key] ?? 'unknown'), r._count._all]));
+  Object.fromEntries(rows.map((r) => [String(r[key] ?? REPORT_PLACEHOLDERS.unknown), r._count._all]));
 
 function median(values: number[]): number | null {
   if (values.length === 0) return null;
@@ -14,11 +16,12 @@ function median(values: number[]): number | null {
 
 /**
  * Central accumulation and analysis (集約・分析) in counts only: no person's words, no ids.
- * Cases are counted by the day they first reached the desk.
+ * Cases are counted as the dashboard counts them (consultations.ts): one definition for both.
  */
 export async function caseReport(db: Db, range: { from: Date; to: Date }) {
-  const where = { createdAt: { gte: range.from, lt: range.to } };
-  const [status, urgency, channel, consulterType, stage, quality, replied, handovers, pendingHandovers] = await Promise.all([
+  const where = consultationWhere(range);
+  const handoverWhere = { createdAt: { gte: range.from, lt: range.to } };
+  const [status, urgency, channel, consulterType, stage, quality, replied, handovers, pendingHandovers, intakeOnly, deskContacts] = await Promise.all([
     db.case.groupBy({ by: ['status'], where, _count: { _all: true } }),
     db.case.groupBy({ by: ['urgency'], where, _count: { _all: true } }),
     db.case.groupBy({ by: ['channel'], where, _count: { _all: true } }),
@@ -27,18 +30,21 @@ export async function caseReport(db: Db, range: { from: Date; to: Date }) {
     db.$queryRaw<{ marker: string; value: string | null; count: bigint }[]>`
       SELECT m.marker, c."markers" -> 'quality' -> m.marker ->> 'value' AS value, count(*) AS count
       FROM "Case" c CROSS JOIN (VALUES ('ownWish'), ('householdRisk'), ('supportConnections')) AS m(marker)
-      WHERE c."createdAt" >= ${range.from} AND c."createdAt" < ${range.to} AND jsonb_typeof(c."markers" -> 'quality') = 'object'
+      WHERE c."id" IN (SELECT "id" FROM "Case" WHERE ${consultationSql(range)}) AND jsonb_typeof(c."markers" -> 'quality') = 'object'
       GROUP BY 1, 2`,
     db.case.findMany({
       where: { ...where, firstStaffReplyAt: { not: null }, queuedAt: { not: null } },
       select: { queuedAt: true, firstStaffReplyAt: true },
       take: 20_000,
     }),
-    db.handover.findMany({ where, select: { createdAt: true, acknowledgedAt: true, centerCode: true, basis: true }, take: 20_000 }),
+    db.handover.findMany({ where: handoverWhere, select: { createdAt: true, acknowledgedAt: true, centerCode: true, basis: true }, take: 20_000 }),
     db.handover.count({ where: { acknowledgedAt: null } }),
+    db.case.count({ where: intakeOnlyWhere(range) }),
+    // Every phone call, walk-in and visit recorded in the period, also those on chat cases.
+    db.deskContact.groupBy({ by: ['mode'], where: { occurredAt: { gte: range.from, lt: range.to } }, _count: { _all: true } }),
   ]);
   const qualityCounts: Record<string, Counts> = {};
-  for (const row of quality) (qualityCounts[row.marker] ??= {})[row.value ?? 'unknown'] = Number(row.count);
+  for (const row of quality) (qualityCounts[row.marker] ??= {})[row.value === null ? REPORT_PLACEHOLDERS.unanswered : row.value === 'unknown' ? REPORT_PLACEHOLDERS.unknown : row.value] = Number(row.count);
   const acknowledged = handovers.filter((h) => h.acknowledgedAt);
   const byCenter: Counts = {};
   for (const h of handovers) byCenter[h.centerCode] = (byCenter[h.centerCode] ?? 0) + 1;
@@ -53,6 +59,8 @@ export async function caseReport(db: Db, range: { from: Date; to: Date }) {
       byConsulterType: toCounts(consulterType, 'consulterType'),
       byStage: toCounts(stage, 'stage'),
       quality: qualityCounts,
+      intakeOnly,
+      deskContactsByMode: toCounts(deskContacts, 'mode'),
       medianMinutesToFirstReply: median(replied.map((c) => (c.firstStaffReplyAt!.getTime() - c.queuedAt!.getTime()) / 60_000)),
     },
     handovers: {

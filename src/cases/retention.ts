@@ -3,13 +3,14 @@ import type { Logger } from '../platform/logger.js';
 import { sourceKeyFor } from '../pipeline/inbox.js';
 import { forgetAuditTexts } from './audit.js';
 import { codedAssessment, codedCaseSummary, codedHandoverSummary } from './redaction.js';
+import { forgetCenterWords } from '../center/forget.js';
 
 type Tx = Prisma.TransactionClient;
 
 // Retention (個人情報保護法: hold only what is needed, no longer than needed). RETENTION_DAYS after a
 // case was closed, what the person wrote and what was written about them goes: messages, the free
 // text of intake answers, counsellors' notes, the summary's and assessment's free text, handover
-// notes, raw inbound events, deliveries — and, once none of the person's conversations is live,
+// notes, raw inbound events, deliveries, the center's messages, meeting and plan texts — and, once none of the person's conversations is live,
 // the contact's channel id. The coded, countable fields stay (status, urgency, who is writing,
 // channel, stage, coded answers such as the age band, markers, consents, timestamps), so the
 // city's statistics survive. Runs daily (jobs/worker.ts); each run and each case is audited.
@@ -90,6 +91,7 @@ async function anonymiseCase(
     notes: (await tx.note.deleteMany({ where: { caseId: kase.id } })).count,
     deliveries: (await tx.outboundDelivery.deleteMany({ where: { conversationId } })).count,
   };
+  const center = await forgetCenterWords(tx, [kase.id]);
   await tx.conversation.update({ where: { id: conversationId }, data: { state: Prisma.DbNull } });
   await tx.case.update({
     where: { id: kase.id },
@@ -108,7 +110,7 @@ async function anonymiseCase(
   }
   counts.handovers = handovers.length;
   await forgetAuditTexts(tx, [kase.id]);
-  await tx.auditEvent.create({ data: { actorType: 'system', action: 'case.anonymised', caseId: kase.id, at: now, detail: { reason: 'retention', ...counts } } });
+  await tx.auditEvent.create({ data: { actorType: 'system', action: 'case.anonymised', caseId: kase.id, at: now, detail: { reason: 'retention', ...counts, center } } });
   return counts;
 }
 

@@ -30,6 +30,7 @@ import {
 } from './intake.js';
 import { initialState, parseConversationState, type ConversationState, type StepRef } from './state.js';
 import { localize } from './text.js';
+import { welcomeReturning } from './returning.js';
 import { SYSTEM_FLOW, Turn } from './turn.js';
 import type { Choice, ConversationContext, ConversationInput, Language, MessageLanguage, StepResult, TriageResult } from './types.js';
 
@@ -115,7 +116,9 @@ export function runConversationStep(
     default: {
       const opening = !s.caseOpened;
       s.caseOpened = true;
-      onUserInput(t, input);
+      // A person back after their case was closed is welcomed back, not asked the intake again.
+      const welcomed = current === null && ctx.returning !== undefined && welcomeReturning(t, input, ctx.returning);
+      if (!welcomed) onUserInput(t, input);
       // Open the case with what this first turn learnt (e.g. the language chosen); the patches are in it.
       if (opening && t.state.caseOpened) {
         const { consulterType, language } = t.state;

@@ -1,5 +1,6 @@
 // The conversation core's public API. Channels and the pipeline import from here only.
 export type * from './types.js';
+export type { ResourceGuide, ResourceGuideEntry } from './resource-offer.js';
 export { runConversationStep } from './engine.js';
 export {
   STATE_VERSION,

@@ -9,6 +9,7 @@ import type { ConversationState, StepRef } from './state.js';
 import { answerRiskChoice } from './crisis.js';
 import { clampUtf16, localize } from './text.js';
 import { CORRECTION_KEY, NOTE_KEY, type Turn } from './turn.js';
+import { offerResources } from './resource-offer.js';
 import type { Choice, ConsulterType } from './types.js';
 
 /** Guards against a cycle of message steps or conditions that never reaches a question. */
@@ -269,6 +270,7 @@ function chooseAnswer(t: Turn, step: QuestionStep, ref: StepRef, choice: FlowCho
     t.effects.push({ type: 'requestOutreach', kind: choice.outreach });
     t.say('outreach_ack');
   }
+  offerResources(t, step.key, choice.value);
   if (step.consent && (choice.value === 'yes' || choice.value === 'no')) {
     const granted = choice.value === 'yes';
     s.consents[step.consent.kind] = granted;

@@ -5,6 +5,7 @@
 
 /** The bot's languages: Japanese, English, やさしい日本語, Chinese (simplified), Korean, Vietnamese, Portuguese. */
 export type Language = 'ja' | 'en' | 'easy' | 'zh' | 'ko' | 'vi' | 'pt';
+import type { ResourceGuide } from './resource-offer.js';
 
 export type ConsulterType = 'self' | 'family' | 'agency' | 'neighbour' | 'unsure';
 
@@ -65,15 +66,31 @@ export interface ConversationContext {
   desk: { open: boolean; nextOpening: Record<Language, string> | null };
   /** Optional overrides of the core's timings (from config); defaults in conversation/turn.ts. */
   timings?: Partial<ConversationTimings>;
+  /** What the desk can offer (data/resources.yaml), shown after some answers (conversation/resource-offer.ts). */
+  resources?: ResourceGuide;
   /**
    * Who an emergency alert reaches now, so the person is told the truth: staff on duty (desk
    * hours), the on-call counsellor (paged outside desk hours), or nobody until the desk opens.
    * Absent: staff on duty when the desk is open, else nobody.
    */
   staffReach?: StaffReach;
+  /** Set when a person writes again after their case was closed (see conversation/returning.ts). */
+  returning?: ReturningPerson;
 }
 
 export type StaffReach = 'desk' | 'on_call' | 'none';
+
+/** What the core keeps of a returning person's earlier consultation: who wrote, in which language. */
+export interface ReturningPerson {
+  consulterType: ConsulterType | null;
+  language: Language;
+  /** flows/returning/welcome-back.yaml, added by the engine's wiring. */
+  texts?: ReturningTexts;
+}
+
+export type ReturningTextKey = 'welcome' | 'welcome_with_message' | 'listen_label' | 'restart_label';
+/** key → language → text; any language may be missing (Japanese is the fallback). */
+export type ReturningTexts = Record<ReturningTextKey, Partial<Record<string, string>>>;
 
 export interface ConversationTimings {
   /** Input after this long a silence mid-intake offers "continue or start over". */
@@ -124,7 +141,9 @@ export type HandoffReason =
   /** An agency that already assessed the case asks the desk to hand it to the ward center. */
   | 'handover_request'
   /** A button that flags risk (flow choice with `risk:`): queued at once with what was collected. */
-  | 'risk';
+  | 'risk'
+  /** A person wrote again after their case was closed (conversation/returning.ts). */
+  | 'returning';
 
 export interface HandoffSummary {
   consulterType: ConsulterType | null;
@@ -164,6 +183,8 @@ export type DomainEffect =
       kinds?: DangerKind[];
     }
   | { type: 'recordConsent'; kind: string; granted: boolean; wordingVersion: string }
+  /** The bot showed these entries of data/resources.yaml (a referral, counted in the statistics). */
+  | { type: 'recordReferral'; resourceIds: string[] }
   | { type: 'deleteUserData' }
   /**
    * The person asked for a meeting or a home visit: the desk reaches out promptly (速やかにアウトリーチ).

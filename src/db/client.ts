@@ -19,6 +19,7 @@ export type {
   OutboundDelivery,
   Reminder,
   StaffUser,
+  DeskContact, // ── people ──
 } from '../generated/prisma/client.js';
 
 export { DataCrypto } from './data-crypto.js';

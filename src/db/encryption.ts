@@ -20,7 +20,13 @@ export const ENCRYPTED_COLUMNS = {
   IntakeAnswer: { freeText: 'string' },
   Note: { text: 'string' },
   Handover: { summary: 'json', overrideReason: 'string', acknowledgedNote: 'string' },
+  DeskContact: { summary: 'string' },
   AuditText: { text: 'string' },
+  CenterCase: { closeNote: 'string' },
+  CaseExchange: { text: 'string' },
+  SupportMeeting: { assessment: 'string', notes: 'string' },
+  SupportGoal: { title: 'string', nextStep: 'string' },
+  SupportGoalReview: { note: 'string', nextStep: 'string' },
 } as const satisfies Record<string, Record<string, ColumnKind>>;
 
 /** Plain columns derived from an encrypted one on every write. */

@@ -8,16 +8,18 @@
 // LABEL_MODULES below (one line). Group names must be unique across modules (a unit test checks).
 import { caseLabels } from './cases.js';
 import { firstContactLabels } from './first-contact.js';
+import { centerLabels } from './center.js';
 import { intakeSignalLabel, type IntakeLabelTable } from './intake.js';
+import { peopleLabels } from './people.js';
 import { signalLabels } from './signals.js';
 import { staffLabels } from './staff.js';
 
 export type { IntakeLabel, IntakeLabelTable } from './intake.js';
 export { intakeSignalLabel } from './intake.js';
 
-export const LABEL_MODULES = { caseLabels, signalLabels, staffLabels, firstContactLabels } as const;
+export const LABEL_MODULES = { caseLabels, signalLabels, staffLabels, peopleLabels, centerLabels, firstContactLabels } as const;
 
-export const labels = { ...caseLabels, ...signalLabels, ...staffLabels, ...firstContactLabels } as const;
+export const labels = { ...caseLabels, ...signalLabels, ...staffLabels, ...peopleLabels, ...centerLabels, ...firstContactLabels } as const;
 
 export type LabelGroup = keyof typeof labels;
 export type LabelCode<G extends LabelGroup> = keyof (typeof labels)[G] & string;
@@ -30,6 +32,12 @@ export function label<G extends LabelGroup>(group: G, code: string | null | unde
   if (code === null || code === undefined || code === '') return empty;
   const names = labels[group] as Record<string, string>;
   return Object.hasOwn(names, code) ? names[code]! : UNKNOWN_LABEL;
+}
+
+/** An audited action in words, from any area's module. */
+export function actionLabel(code: string): string {
+  const people = labels.peopleAuditAction as Record<string, string>;
+  return Object.hasOwn(people, code) ? people[code]! : label('auditAction', code);
 }
 
 /** Every [code, name] of a group in catalogue order: for selects and checkboxes. */

@@ -4,6 +4,7 @@ import type { Db, Prisma, Urgency } from '../db/client.js';
 import type { Queues } from '../jobs/queues.js';
 import type { Logger } from '../platform/logger.js';
 import type { RealtimePublisher } from '../realtime/bus.js';
+import { centerNotifyTargets } from './center-targets.js';
 import type { DangerKind } from '../conversation/types.js';
 import { CHANNEL_LABELS, CONSULTER_LABELS, DANGER_KIND_LABELS, caseNumber } from '../staff/labels-crisis.js';
 
@@ -20,7 +21,17 @@ export type NotificationKind =
   | 'FOLLOW_UP'
   | 'OUTREACH'
   | 'outreach_requested'
-  | 'escalation';
+  | 'escalation'
+  | 'handover_received'
+  | 'handover_acknowledged'
+  | 'exchange_from_desk'
+  | 'exchange_from_center'
+  | 'CENTER_REVIEW_DUE'
+  | 'CENTER_CASE_INACTIVE'
+  | 'center_closed'
+  // ── people ──
+  | 'case_transferred'
+  | 'person_returned';
 
 const titles: Record<NotificationKind, string> = {
   emergency_alert: '緊急: 危険のサインがある相談が届きました。すぐに確認してください。',
@@ -32,6 +43,15 @@ const titles: Record<NotificationKind, string> = {
   OUTREACH: 'アウトリーチ（面談・訪問）の期限になった相談があります。',
   outreach_requested: 'ご本人から面談・訪問の希望がありました。速やかにアウトリーチしてください。',
   escalation: '【エスカレーション】対応されていないリマインダーがあります。',
+  handover_received: '相談窓口から新しいつなぎが届きました。受け止めをお願いします。',
+  handover_acknowledged: '保健福祉センターが、つないだ相談を受け止めました。',
+  exchange_from_desk: '相談窓口から、ケースについてのメッセージが届きました。',
+  exchange_from_center: '保健福祉センターから、ケースについてのメッセージが届きました。',
+  CENTER_REVIEW_DUE: '支援調整会議の見直し予定日になったケースがあります。',
+  CENTER_CASE_INACTIVE: 'しばらく動きのないケースがあります。支援の状況を確かめてください。',
+  center_closed: '保健福祉センターが、つないだケースの支援を終結しました。',
+  case_transferred: '相談の担当があなたに替わりました。',
+  person_returned: '以前担当した方から、また連絡がありました。',
 };
 
 const urgencyLabel: Record<Urgency, string> = { EMERGENCY: '緊急', HIGH: '高', NORMAL: '通常' };
@@ -39,8 +59,10 @@ const urgencyLabel: Record<Urgency, string> = { EMERGENCY: '緊急', HIGH: '高'
 export interface NewNotification {
   kind: NotificationKind;
   urgency: Urgency;
-  audience: 'staff' | 'supervisors' | 'assignee';
+  /** center / center_lead: the staff (or the lead) of the ward center `centerCode`. */
+  audience: 'staff' | 'supervisors' | 'assignee' | 'center' | 'center_lead';
   staffId?: string | null;
+  centerCode?: string | null;
   caseId?: string | null;
   reminderId?: string | null;
   /** For alerts: what the title names — coded facts only, never what the person wrote. */
@@ -75,6 +97,7 @@ export function notificationRow(input: NewNotification) {
     urgency: input.urgency,
     audience: input.audience,
     staffId: input.staffId ?? null,
+    centerCode: input.centerCode ?? null,
     caseId: input.caseId ?? null,
     reminderId: input.reminderId ?? null,
     title: alert && input.about ? alertTitle(alert, input.about) : titles[input.kind],
@@ -88,7 +111,7 @@ export async function createNotification(tx: Prisma.TransactionClient, input: Ne
 
 /** After commit: live in every console at once, then outbound delivery through the queue. */
 export async function announceNotification(
-  deps: { queues: Queues; realtime: RealtimePublisher; logger: Logger },
+  deps: { queues: Queues; realtime: Pick<RealtimePublisher, 'publish'>; logger: Logger },
   notificationId: string,
 ) {
   await deps.realtime.publish({ kind: 'staff' }, { type: 'notification', notificationId });
@@ -110,7 +133,9 @@ export async function deliverNotification(
 ) {
   const notification = await deps.db.notification.findUnique({ where: { id: notificationId } });
   if (!notification || notification.deliveredAt) return;
-  const { webhookUrl, smtpUrl, emailFrom, emailTo } = deps.config.notify;
+  const { smtpUrl, emailFrom } = deps.config.notify;
+  // A center's notifications go to that center's own targets, never to the desk's.
+  const { webhookUrl, emailTo } = notification.centerCode ? centerNotifyTargets(notification.centerCode) : deps.config.notify;
   const link = caseLink(deps.config.publicBaseUrl, notification.caseId);
   const text = `[よりそい・${urgencyLabel[notification.urgency]}] ${notification.title}\n${link}`;
   // Each target is marked as soon as it has the notification: when the other one fails, the

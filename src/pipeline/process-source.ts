@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { describeError, isTransientError } from '../platform/errors.js';
 import { dataCryptoOf, Prisma, sqlPoolOf, type Channel, type DataCrypto, type Db } from '../db/client.js';
 import { applyEffects, casePatchOf, intakeAnswerOf, stepEventOf, type EffectContext } from '../cases/effects.js';
+import { decideComeback, recordComeback } from '../cases/returning.js';
 import type { ConversationContext, ConversationInput, DomainEffect, Language, OutboundMessage, StepResult, TriageResult } from '../conversation/types.js';
 import { inPgTransaction, prismaExecutor, type SqlExecutor } from '../db/sql.js';
 import { takeNextEvent, touchContact, WriteBatch, type CasePatch, type CaseSnapshot, type NewCaseColumns, type DeliveryRow, type MessageRow, type StoredInboundEvent } from './conversation-sql.js';
@@ -291,13 +292,18 @@ async function handleConversationEvent(
 ): Promise<void> {
   const person = await touchContact(store.sql, store.crypto, { channel, channelUserId: event.channelUserId, now, unblock: event.input.kind === 'start' });
 
-  // A person writing after their case was closed starts a new consultation; the desk's own
-  // events (a check-in, a counsellor joining) belong to the conversation they are about.
+  // A person writing after their case was closed is recognised (src/cases/returning.ts): the case
+  // reopens, or a new conversation and case open linked to it. The desk's own events (a check-in,
+  // a counsellor joining) belong to the conversation they are about.
   const deskEvent = DESK_EVENTS.has(event.input.kind);
   const latest = person.conversation;
-  const isNew = !latest || (latest.case?.status === 'CLOSED' && !deskEvent);
+  const afterClosing = latest?.case?.status === 'CLOSED' && !deskEvent && !event.silent;
+  const comeback = afterClosing ? await decideComeback(requirePrisma(store, 'a person writing after their case was closed'), latest!.case!.id, now) : null;
+  const reopening = comeback?.mode === 'reopen';
+  const isNew = !latest || (latest.case?.status === 'CLOSED' && !deskEvent && !reopening);
   const conversationId = isNew ? randomUUID() : latest.id;
-  const previousState = isNew ? null : latest.state;
+  // A comeback starts the core afresh (it welcomes them back); a reopened case keeps its conversation.
+  const previousState = isNew || comeback ? null : latest.state;
   let kase: CaseSnapshot | null = isNew ? null : latest.case;
   const casePatch: CasePatch = {};
   const contactTopic: Topic = { kind: 'contact', contactId: person.contactId };
@@ -343,9 +349,17 @@ async function handleConversationEvent(
   const nextOpening = deps.desk.isOpen(now) ? null : deps.desk.describe(deps.desk.nextOpening(now));
   // Told to the person in danger only as far as it is true: a page goes out when someone is on call.
   const staffReach = nextOpening === null ? 'desk' : deps.oncall && canPageNow(deps.oncall, now) ? 'on_call' : 'none';
-  const result = deps.engine.step(previousState, event.input, { now, triage, desk: { open: nextOpening === null, nextOpening }, staffReach });
+  const returning = comeback ? { consulterType: comeback.consulterType, language: comeback.language } : undefined;
+  const result = deps.engine.step(previousState, event.input, {
+    now,
+    triage,
+    desk: { open: nextOpening === null, nextOpening },
+    staffReach,
+    ...(returning ? { returning } : {}),
+  });
   const language = ((result.state as { language?: Language } | null)?.language ?? 'ja') as Language;
-  const sqlEffects = result.effects.every((effect) => SQL_EFFECTS.has(effect.type));
+  // A comeback reopens or links cases through the domain services: the Prisma path.
+  const sqlEffects = !comeback && result.effects.every((effect) => SQL_EFFECTS.has(effect.type));
   if (!sqlEffects) requirePrisma(store, 'effects beyond the intake');
 
   const lastInboundAt = event.record ? now : null;
@@ -388,10 +402,17 @@ async function handleConversationEvent(
     // The rows the effects build on go first; the domain services then work on them through Prisma.
     if (kase && Object.keys(casePatch).length > 0) writes.updateCase(kase.id, now, casePatch);
     await writes.flush(store.sql);
-    const outcome = await applyEffects(requirePrisma(store, 'effects'), effectContext, result.effects);
+    const tx = requirePrisma(store, 'effects');
+    const outcome = await applyEffects(tx, effectContext, result.effects);
     post.reminders.push(...outcome.reminders);
     post.notifications.push(...outcome.notifications);
     post.pages.push(...outcome.pages);
+    if (comeback) {
+      const returned = await recordComeback(tx, comeback, outcome.caseId, now, deps.reminderPolicy);
+      post.notifications.push(...returned.notifications);
+      post.reminders.push(...returned.reminders);
+      if (returned.caseId) post.publish.push([{ kind: 'staff' }, { type: 'case', caseId: returned.caseId, change: 'returned' }]);
+    }
     if (outcome.dataDeleted) {
       post.publish.push([contactTopic, { type: 'conversation-deleted', conversationId }]);
     }

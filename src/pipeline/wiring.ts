@@ -1,12 +1,14 @@
 import type { Router } from 'express';
 import type { Channel } from '../db/client.js';
 import { runConversationStep } from '../conversation/index.js';
+import { loadReturningTexts } from '../flows/returning-texts.js';
 import { checkFlows, formatIssue, loadFlowCatalog } from '../flows/index.js';
 import { loadDeskHours } from '../desk/load.js';
 import type { OnCall } from '../oncall/paging.js';
 import { loadOnCallRota } from '../oncall/rota.js';
 import { emailTransport, webhookTransport } from '../oncall/transports.js';
 import { loadReminderPolicy } from '../reminders/policy.js';
+import { loadResources } from '../resources/catalog.js';
 import { RealtimePublisher } from '../realtime/bus.js';
 import type { Runtime } from '../runtime.js';
 import { triageText } from '../triage/index.js';
@@ -34,8 +36,18 @@ export async function createConversationEngine(): Promise<ConversationEngine> {
   const catalog = await loadFlowCatalog();
   const errors = checkFlows(catalog).filter((issue) => issue.severity === 'error');
   if (errors.length > 0) throw new InvalidFlowsError(errors.map(formatIssue).join('\n'));
+  // A returning person's welcome (flows/returning/welcome-back.yaml) joins the context the pipeline gives.
+  const returningTexts = await loadReturningTexts();
+  // What the desk can offer is data beside the flows; the core renders it (conversation/resource-offer.ts).
+  const resources = loadResources().guide();
   return {
-    step: (state, input, ctx) => runConversationStep(catalog, state as Parameters<typeof runConversationStep>[1], input, ctx),
+    step: (state, input, ctx) =>
+      runConversationStep(
+        catalog,
+        state as Parameters<typeof runConversationStep>[1],
+        input,
+        { resources, ...(ctx.returning ? { ...ctx, returning: { ...ctx.returning, texts: returningTexts } } : ctx) },
+      ),
   };
 }
 

@@ -10,7 +10,10 @@ export type Topic = { kind: 'contact'; contactId: string } | { kind: 'staff' };
 
 export type RealtimeEvent =
   | { type: 'message'; conversationId: string; messageId: string }
-  | { type: 'typing'; conversationId: string; on: boolean }
+  /** `by: 'staff'` a counsellor is writing (to the web chat); `by: 'user'` the person is (to consoles, with caseId). */
+  | { type: 'typing'; conversationId: string; on: boolean; by?: 'staff' | 'user'; caseId?: string }
+  /** A counsellor read the person's messages up to `upTo` (web chat 既読). */
+  | { type: 'read'; conversationId: string; upTo: string }
   | { type: 'conversation-deleted'; conversationId: string }
   | {
       type: 'case';
@@ -19,6 +22,10 @@ export type RealtimeEvent =
       /** Who may open the case right after this change (staff/stream-audience.ts); never sent to a browser. */
       audience?: { status: string; assigneeId: string | null; centerCodes: string[] };
     }
+  /** A handover to (or received by) a ward center: that center's inbox updates at once. */
+  | { type: 'handover'; handoverId: string; centerCode: string; change: 'created' | 'acknowledged' }
+  /** Something changed on a case's center side (meeting, plan, exchange, closure). */
+  | { type: 'center-case'; caseId: string; centerCode: string; change: string }
   | { type: 'notification'; notificationId: string };
 
 export function topicChannel(prefix: string, topic: Topic): string {

@@ -16,6 +16,22 @@ import type { SystemEvent } from '../pipeline/system-events.js';
 
 type Tx = Prisma.TransactionClient;
 
+/** Who a center reminder is for (Reminder.payload): the center, or one of its staff (the キーマン). */
+export type ReminderTarget = {
+  centerCode: string;
+  staffId?: string | null;
+};
+
+function targetOf(payload: unknown): ReminderTarget | null {
+  if (typeof payload !== 'object' || payload === null) return null;
+  const { centerCode, staffId } = payload as Record<string, unknown>;
+  if (typeof centerCode !== 'string') return null;
+  return { centerCode, staffId: typeof staffId === 'string' ? staffId : null };
+}
+
+/** Center reminders are the center's own business: they do not escalate to the desk. */
+const CENTER_KINDS: ReminderKind[] = ['CENTER_REVIEW_DUE', 'CENTER_CASE_INACTIVE'];
+
 export interface ReminderDeps {
   db: Db;
   queues: Queues;
@@ -43,10 +59,31 @@ export const reminderRules = {
       data: { kind: 'AWAITING_STAFF_REPLY', caseId: kase.id, urgency: kase.urgency, dueAt: policy.awaitingReplyDueAt(kase.urgency, waitingSince) },
     });
   },
-  async handedOver(tx: Tx, policy: ReminderPolicy, kase: { id: string; urgency: Urgency }, handoverId: string, at: Date) {
+  /**
+   * Until the center acknowledges, a reminder waits; it goes to that center (`centerCode`) and,
+   * ignored, to the center's lead and the desk's supervisors. Its deadline follows the urgency.
+   */
+  async handedOver(tx: Tx, policy: ReminderPolicy, kase: { id: string; urgency: Urgency }, handoverId: string, at: Date, centerCode?: string) {
     return tx.reminder.create({
-      data: { kind: 'HANDOVER_UNACKNOWLEDGED', caseId: kase.id, handoverId, urgency: kase.urgency, dueAt: policy.handoverDueAt(at) },
+      data: {
+        kind: 'HANDOVER_UNACKNOWLEDGED',
+        caseId: kase.id,
+        handoverId,
+        urgency: kase.urgency,
+        dueAt: policy.handoverDueAt(at, kase.urgency),
+        ...(centerCode ? { payload: { centerCode } satisfies ReminderTarget } : {}),
+      },
     });
+  },
+  /** A 支援調整会議 set its next review date: the center (its キーマン when named) is reminded that day. */
+  async centerReview(tx: Tx, policy: ReminderPolicy, kase: { id: string }, target: ReminderTarget, date: string, at: Date) {
+    await tx.reminder.updateMany({ where: { caseId: kase.id, kind: 'CENTER_REVIEW_DUE', firedAt: null, cancelledAt: null }, data: { cancelledAt: at } });
+    return tx.reminder.create({ data: { kind: 'CENTER_REVIEW_DUE', caseId: kase.id, urgency: 'NORMAL', dueAt: policy.reviewDueAt(date), payload: target } });
+  },
+  /** Something happened on a center case: the "nothing has happened for a long time" prompt starts again. */
+  async centerActivity(tx: Tx, policy: ReminderPolicy, kase: { id: string }, target: ReminderTarget, at: Date) {
+    await tx.reminder.updateMany({ where: { caseId: kase.id, kind: 'CENTER_CASE_INACTIVE', firedAt: null, cancelledAt: null }, data: { cancelledAt: at } });
+    return tx.reminder.create({ data: { kind: 'CENTER_CASE_INACTIVE', caseId: kase.id, urgency: 'NORMAL', dueAt: policy.inactiveDueAt(at), payload: target } });
   },
   async followUp(tx: Tx, policy: ReminderPolicy, kase: { id: string; urgency: Urgency }, date: string, at: Date) {
     await tx.reminder.updateMany({ where: { caseId: kase.id, kind: 'FOLLOW_UP', firedAt: null, cancelledAt: null }, data: { cancelledAt: at } });
@@ -162,8 +199,9 @@ async function fireStaffReminder(deps: ReminderDeps, reminderId: string, now: Da
       lastStaffMessageAt: Date | null;
       handoverId: string | null;
       acknowledgedAt: Date | null;
+      payload: unknown;
     }>(
-      `SELECT r."kind"::text AS "kind", r."caseId", r."urgency"::text AS "urgency", r."firedAt", r."cancelledAt",
+      `SELECT r."kind"::text AS "kind", r."caseId", r."urgency"::text AS "urgency", r."firedAt", r."cancelledAt", r."payload",
               k."status"::text AS "caseStatus", k."assigneeId", k."waitingSince", k."lastStaffMessageAt",
               h."id" AS "handoverId", h."acknowledgedAt"
        FROM "Reminder" r
@@ -182,20 +220,33 @@ async function fireStaffReminder(deps: ReminderDeps, reminderId: string, now: Da
       return null;
     }
     const toAssignee = row.kind === 'AWAITING_STAFF_REPLY' || row.kind === 'FOLLOW_UP';
-    const notification = notificationRow({
-      kind: row.kind,
-      urgency: row.urgency,
-      audience: toAssignee && kase?.assigneeId ? 'assignee' : 'staff',
-      staffId: toAssignee ? (kase?.assigneeId ?? null) : null,
-      caseId: row.caseId,
-      reminderId,
-    });
+    const center = targetOf(row.payload);
+    const notification = notificationRow(
+      center
+        ? {
+            kind: row.kind,
+            urgency: row.urgency,
+            audience: center.staffId ? 'assignee' : 'center',
+            staffId: center.staffId ?? null,
+            centerCode: center.centerCode,
+            caseId: row.caseId,
+            reminderId,
+          }
+        : {
+            kind: row.kind,
+            urgency: row.urgency,
+            audience: toAssignee && kase?.assigneeId ? 'assignee' : 'staff',
+            staffId: toAssignee ? (kase?.assigneeId ?? null) : null,
+            caseId: row.caseId,
+            reminderId,
+          },
+    );
     const notificationId = randomUUID();
-    const escalateAt = row.kind === 'FOLLOW_UP' ? null : deps.policy.escalationAt(row.urgency, now);
+    const escalateAt = row.kind === 'FOLLOW_UP' || CENTER_KINDS.includes(row.kind) ? null : deps.policy.escalationAt(row.urgency, now);
     await sql.query(
       `WITH notification AS (
-         INSERT INTO "Notification" ("id", "kind", "urgency", "audience", "staffId", "caseId", "reminderId", "title", "createdAt")
-         VALUES ($1::uuid, $2, $3::"Urgency", $4, $5::uuid, $6::uuid, $7::uuid, $8, $12::timestamp(3))),
+         INSERT INTO "Notification" ("id", "kind", "urgency", "audience", "staffId", "caseId", "reminderId", "title", "createdAt", "centerCode")
+         VALUES ($1::uuid, $2, $3::"Urgency", $4, $5::uuid, $6::uuid, $7::uuid, $8, $12::timestamp(3), $13)),
        fired AS (UPDATE "Reminder" SET "firedAt" = $9::timestamp(3), "escalateAt" = $10::timestamp(3) WHERE "id" = $7::uuid)
        INSERT INTO "AuditEvent" ("actorType", "action", "caseId", "detail", "at") VALUES ('system', 'reminder.fired', $6::uuid, $11::jsonb, $9::timestamp(3))`,
       [
@@ -212,6 +263,7 @@ async function fireStaffReminder(deps: ReminderDeps, reminderId: string, now: Da
         JSON.stringify({ kind: row.kind, reminderId }),
         // Created now, as Prisma's @default(now()) would: `now` is the reminder's clock.
         new Date().toISOString(),
+        notification.centerCode,
       ],
     );
     return { reminder: { kind: row.kind, escalateAt }, notificationId, checkIn: null };
@@ -271,12 +323,26 @@ export async function escalateReminder(deps: ReminderDeps, reminderId: string): 
       caseId: locked.caseId,
       reminderId: locked.id,
     });
+    const ids = [notification.id];
+    // A handover nobody at the center received also reaches that center's lead.
+    const center = targetOf(locked.payload);
+    if (center && locked.kind === 'HANDOVER_UNACKNOWLEDGED') {
+      const lead = await createNotification(tx, {
+        kind: 'escalation',
+        urgency: locked.urgency,
+        audience: 'center_lead',
+        centerCode: center.centerCode,
+        caseId: locked.caseId,
+        reminderId: locked.id,
+      });
+      ids.push(lead.id);
+    }
     await tx.reminder.update({ where: { id: locked.id }, data: { escalatedAt: now } });
     await tx.auditEvent.create({ data: { actorType: 'system', action: 'reminder.escalated', caseId: locked.caseId, detail: { kind: locked.kind, reminderId: locked.id }, at: now } });
-    return notification.id;
+    return ids;
   });
   if (!result) return 'skipped';
-  await announceNotification(deps, result);
+  for (const id of result) await announceNotification(deps, id);
   return 'escalated';
 }
 

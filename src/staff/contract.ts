@@ -6,10 +6,13 @@ import { handoverInputSchema } from '../cases/handover.js';
 import { MANUAL_STATUSES } from '../cases/status.js';
 import { accountInputSchema, accountPatchSchema, STAFF_ROLES } from './accounts.js';
 import { MAX_PASSWORD_LENGTH } from './passwords.js';
+import { CASE_CHANNELS, caseCard, queueFilterExtras } from './contract-people.js';
+
+export * from './contract-people.js';
 
 export const CASE_STATUSES = ['INTAKE', 'QUEUED', 'ACTIVE', 'WAITING_USER', 'INFO_GIVEN', 'HANDED_OVER', 'CLOSED'] as const;
 export const URGENCIES = ['EMERGENCY', 'HIGH', 'NORMAL'] as const;
-export const CHANNELS = ['LINE', 'WEB'] as const;
+export const CHANNELS = CASE_CHANNELS;
 export const CONSULTER_TYPES = ['SELF', 'FAMILY', 'AGENCY', 'NEIGHBOUR', 'UNSURE'] as const;
 
 const isoDate = z.iso.datetime();
@@ -64,42 +67,17 @@ export const casesQuery = z
       })
       .describe('open (default): QUEUED, ACTIVE, WAITING_USER, INFO_GIVEN, and HANDED_OVER while unacknowledged or the person wrote again; closed; all; or a comma-separated list of statuses'),
     urgency: csvOf(URGENCIES).optional().describe('comma-separated: EMERGENCY,HIGH,NORMAL'),
-    channel: csvOf(CHANNELS).optional().describe('comma-separated: LINE,WEB'),
+    channel: csvOf(CHANNELS).optional().describe('comma-separated: LINE,WEB,PHONE,WALK_IN,VISIT'),
     consulterType: csvOf(CONSULTER_TYPES).optional().describe('who is writing, comma-separated'),
     mine: flag.optional().describe('only cases assigned to me'),
     unassigned: flag.optional().describe('only cases nobody has claimed'),
+    ...queueFilterExtras,
     limit: z.coerce.number().int().min(1).max(500).default(200),
   })
   .strict();
 
-export const queueEntry = z
-  .object({
-    id: uuid,
-    urgency: z.enum(URGENCIES),
-    status: z.enum(CASE_STATUSES),
-    waitingSince: isoDate.nullable().describe('since when the person has been waiting for a human; null when nobody waits'),
-    assigneeId: uuid.nullable(),
-    assigneeName: z.string().nullable(),
-    channel: z.enum(CHANNELS),
-    consulterType: z.enum(CONSULTER_TYPES).nullable(),
-    language: z.string(),
-    stage: z.string().nullable(),
-    queuedAt: isoDate.nullable(),
-    claimedAt: isoDate.nullable(),
-    lastUserMessageAt: isoDate.nullable(),
-    lastStaffMessageAt: isoDate.nullable(),
-    createdAt: isoDate,
-    triageScore: z.number().int().min(0).max(100).describe('highest triage score of the case (0–100): the order within a level'),
-    preview: z
-      .object({
-        helpWanted: z.string().nullable().describe('coded intake answer (help_wanted)'),
-        signals: z.array(z.string()).describe('triage rule ids'),
-        kinds: z.array(z.string()).describe('kinds of danger read (suicide, medical, …)'),
-        handoverPending: z.boolean(),
-        dataDeleted: z.boolean(),
-      })
-      .describe('coded, non-personal data only: the person\'s words are read in the (audited) case view'),
-  });
+/** A queue card: defined with the people contract (contract-people.ts), shared by the queue, the shift view and search. */
+export const queueEntry = caseCard;
 
 export const casesResponse = z
   .object({ cases: z.array(queueEntry).describe('EMERGENCY first, then HIGH, NORMAL; within each, the highest triageScore first, then the longest waiting (waitingSince ascending, nulls last)') });
@@ -188,6 +166,8 @@ export const auditEntry = z
     action: z.string(),
     caseId: z.string().nullable(),
     detail: z.unknown(),
+    actionLabel: z.string().describe('the action in words'),
+    text: z.string().describe('who did what, one sentence naming staff (never a UUID)'),
   });
 
 export const reportQuery = z
@@ -206,4 +186,5 @@ export const labelsResponse = z.object({
 });
 export * from './contract-intake.js';
 
+export * from './contract-center.js';
 export * from './contract-crisis.js';

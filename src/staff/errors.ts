@@ -26,6 +26,7 @@ const caseStatuses: Record<CaseErrorCode, number> = {
   consent_required: 409,
   handover_pending: 409,
   already_acknowledged: 409,
+  already_handed_over: 409,
   reason_required: 422,
   invalid: 422,
   channel_unavailable: 503,

@@ -20,7 +20,10 @@ import { consoleOperations } from './console-routes.js';
 import { notificationOperations } from './notification-routes.js';
 import { analyticsOperations } from './analytics-routes.js';
 import { intakeOperations } from './intake-routes.js';
+import { centerOperations } from './center-routes.js';
 import { crisisOperations } from './crisis-routes.js';
+import { peopleOperations } from './people-routes.js';
+import { createLineReadMarker } from '../channels/line/mark-as-read.js';
 import { queueBoard } from './queue-board.js';
 import { sessionCookieName } from './sessions.js';
 import { caseAudienceOf } from './stream-audience.js';
@@ -93,7 +96,9 @@ export function createStaffRoutes(
     ...consoleOperations(),
     ...analyticsOperations(deps),
     ...intakeOperations(deps),
+    ...centerOperations(deps),
     ...crisisOperations(db),
+    ...peopleOperations({ deps, redis: runtime.redisFailFast, redisPrefix: config.redisPrefix, markLineRead: createLineReadMarker(config.line) }),
   ];
 
   const apiRouter = Router();

@@ -3,24 +3,40 @@ import type { Db, Prisma, StaffRole } from '../db/client.js';
 import { HttpError } from '../http/errors.js';
 import { operation, type Operation } from './operations.js';
 
-const DESK: readonly StaffRole[] = ['COUNSELOR', 'SUPERVISOR', 'ADMIN'];
+/** Desk staff and the ward centers' staff (who see their own center's notifications only). */
+const DESK: readonly StaffRole[] = ['COUNSELOR', 'SUPERVISOR', 'ADMIN', 'CENTER'];
 
 const notificationView = z.object({
   id: z.string().uuid(),
   kind: z.string(),
   urgency: z.enum(['EMERGENCY', 'HIGH', 'NORMAL']),
-  audience: z.enum(['staff', 'supervisors', 'assignee']),
+  audience: z.enum(['staff', 'supervisors', 'assignee', 'center', 'center_lead']),
   caseId: z.string().uuid().nullable(),
   title: z.string(),
   createdAt: z.string(),
   readAt: z.string().nullable(),
 });
 
-/** The notifications a staff member should see: desk-wide ones, theirs, and escalations for supervisors. */
-function visibleTo(staff: { id: string; role: StaffRole }): Prisma.NotificationWhereInput {
+/**
+ * The notifications a staff member should see: desk-wide ones, theirs, and escalations for
+ * supervisors. Center staff see their own ones and their center's (its lead also the center's
+ * escalations), never the desk's.
+ */
+function visibleTo(staff: { id: string; role: StaffRole; centerCode: string | null; centerLead: boolean }): Prisma.NotificationWhereInput {
+  if (staff.role === 'CENTER') {
+    const mine: Prisma.NotificationWhereInput[] = [{ audience: 'assignee', staffId: staff.id }];
+    if (staff.centerCode) mine.push({ audience: 'center', centerCode: staff.centerCode });
+    if (staff.centerCode && staff.centerLead) mine.push({ audience: 'center_lead', centerCode: staff.centerCode });
+    return { OR: mine };
+  }
   const audiences: Prisma.NotificationWhereInput[] = [{ audience: 'staff' }, { audience: 'assignee', staffId: staff.id }];
   if (staff.role === 'SUPERVISOR' || staff.role === 'ADMIN') audiences.push({ audience: 'supervisors' });
   return { OR: audiences };
+}
+
+async function audienceOf(db: Db, actor: { id: string; role: StaffRole; centerCode: string | null }) {
+  const centerLead = actor.role === 'CENTER' ? ((await db.staffUser.findUnique({ where: { id: actor.id }, select: { centerLead: true } }))?.centerLead ?? false) : false;
+  return visibleTo({ ...actor, centerLead });
 }
 
 /** The console's live list of what waits: urgent alerts, reminders that fell due, escalations. */
@@ -35,7 +51,7 @@ export function notificationOperations(db: Db): Operation[] {
       query: z.object({ all: z.enum(['true', 'false']).default('false') }),
       response: z.object({ notifications: z.array(notificationView), unread: z.number().int() }),
       handle: async ({ auth, query }) => {
-        const where = visibleTo({ id: auth.actor.id, role: auth.actor.role });
+        const where = await audienceOf(db, auth.actor);
         // "Seen" is per staff member: a colleague's seeing an alert leaves it unseen for me.
         const unseen: Prisma.NotificationWhereInput = { readAt: null, seenBy: { none: { staffId: auth.actor.id } } };
         const [notifications, unread] = await Promise.all([
@@ -53,7 +69,7 @@ export function notificationOperations(db: Db): Operation[] {
             id: n.id,
             kind: n.kind,
             urgency: n.urgency,
-            audience: n.audience as 'staff' | 'supervisors' | 'assignee',
+            audience: n.audience as z.infer<typeof notificationView>['audience'],
             caseId: n.caseId,
             title: n.title,
             createdAt: n.createdAt.toISOString(),
@@ -72,7 +88,7 @@ export function notificationOperations(db: Db): Operation[] {
       status: 204,
       errors: { 404: 'No such notification for you' },
       handle: async ({ auth, params }) => {
-        const visible = await db.notification.findFirst({ where: { AND: [{ id: params.id }, visibleTo({ id: auth.actor.id, role: auth.actor.role })] }, select: { id: true } });
+        const visible = await db.notification.findFirst({ where: { AND: [{ id: params.id }, await audienceOf(db, auth.actor)] }, select: { id: true } });
         if (!visible) throw new HttpError(404, 'not_found', 'No such notification.');
         // Concurrent clicks: the second insert is skipped, not an error.
         await db.notificationSeen.createMany({ data: [{ notificationId: visible.id, staffId: auth.actor.id }], skipDuplicates: true });

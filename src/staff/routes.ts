@@ -1,3 +1,4 @@
+import type { Actor } from '../cases/actor.js';
 import { readFileSync } from 'node:fs';
 import type { Request, Response } from 'express';
 import { parse as parseYaml } from 'yaml';
@@ -11,6 +12,7 @@ import type { CaseDeps } from '../cases/deps.js';
 import { acknowledgeHandover, getHandover, handOverCase, listHandovers, recordConsentFromChat, toHandoverViews } from '../cases/handover.js';
 import { addNote } from '../cases/notes.js';
 import { listCases } from '../cases/queue.js';
+import { toCaseCards } from '../cases/case-cards.js';
 import { caseReport } from '../cases/reports.js';
 import { sendStaffReply } from '../cases/staff-reply.js';
 import { changeCaseStatus } from '../cases/status.js';
@@ -183,7 +185,11 @@ export function staffOperations(ctx: StaffRouteContext): Operation[] {
       description: 'Counsellors see unassigned cases past the intake and their own cases; supervisors see every case. Sorted by urgency (EMERGENCY first), then longest waiting (waitingSince ascending, nulls last).',
       query: api.casesQuery,
       response: api.casesResponse,
-      handle: async ({ auth, query }) => ({ cases: await listCases(db, auth.actor, query) }),
+      handle: async ({ auth, query }) => {
+        // Cards carry the per-staff unread count and a short last-message preview (case-cards.ts).
+        const cards = await toCaseCards(db, auth.actor, await listCases(db, auth.actor, query));
+        return { cases: query.unread ? cards.filter((c) => c.unread > 0) : cards };
+      },
     }),
     operation({
       method: 'get',
@@ -484,7 +490,10 @@ async function openStream(ctx: StaffRouteContext, audience: StreamAudience, req:
       .then(async () => {
         if (!(await audience.mayReceive(actor, event))) return;
         if (event.type === 'case') send('case', { caseId: event.caseId, change: event.change });
+        else if (event.type === 'typing' && event.by === 'user' && event.caseId) send('typing', { caseId: event.caseId, on: event.on });
         else if (event.type === 'notification') send('notification', { notificationId: event.notificationId });
+        else if (event.type === 'handover') send('handover', { handoverId: event.handoverId, change: event.change });
+        else if (event.type === 'center-case') send('center-case', { caseId: event.caseId, change: event.change });
       })
       .catch(() => {});
   });

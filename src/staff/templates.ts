@@ -11,6 +11,12 @@ export const replyTemplateSchema = z
     category: z.string().min(1),
     title: z.string().min(1).max(40),
     text: z.string().min(1).max(5000),
+    /** Typed after / in the reply box; defaults to the id. */
+    shortcut: z.string().regex(/^[a-z0-9_]{1,30}$/).optional(),
+    /** The same template in the other languages the bot speaks (src/staff/reply-templates.ts). */
+    translations: z
+      .partialRecord(z.enum(['easy', 'en', 'zh', 'ko', 'vi', 'pt']), z.object({ title: z.string().min(1).max(60), text: z.string().min(1).max(5000) }).strict())
+      .optional(),
   })
   .strict();
 export type ReplyTemplate = z.infer<typeof replyTemplateSchema>;
@@ -27,7 +33,13 @@ export function loadReplyTemplates(): Promise<ReplyTemplate[]> {
   loading ??= (async () => {
     const { templates } = fileSchema.parse(parse(readFileSync(templatesFile, 'utf8')));
     const hotlines = await safetyHotlinesText();
-    return templates.map((t) => ({ ...t, text: t.text.replaceAll('{hotlines}', hotlines) }));
+    return templates.map((t) => ({
+      ...t,
+      text: t.text.replaceAll('{hotlines}', hotlines),
+      ...(t.translations
+        ? { translations: Object.fromEntries(Object.entries(t.translations).map(([lang, tr]) => [lang, { ...tr, text: tr.text.replaceAll('{hotlines}', hotlines) }])) }
+        : {}),
+    }));
   })().catch((error: unknown) => {
     loading = undefined;
     throw error;

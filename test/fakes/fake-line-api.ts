@@ -190,6 +190,11 @@ export async function startFakeLineApi(options: { channelAccessToken?: string } 
       pushedMessages += parsed.messages.length;
       return { status: 200, body: { sentMessages }, headers: { 'x-line-request-id': requestId }, parsed };
     }
+    if (method === 'POST' && path === '/v2/bot/chat/markAsRead') {
+      // Chat mode's mark-as-read: the token from a message event marks it and every earlier one.
+      if (typeof parsed?.markAsReadToken !== 'string' || parsed.markAsReadToken.length === 0) return { status: 400, body: { message: 'Invalid markAsReadToken' }, parsed };
+      return { status: 200, body: {}, parsed };
+    }
     if (method === 'POST' && path === '/v2/bot/chat/loading/start') {
       const seconds = parsed?.loadingSeconds ?? 20;
       if (typeof parsed?.chatId !== 'string' || !/^U/.test(parsed.chatId)) return { status: 400, body: { message: 'Invalid chatId' }, parsed };

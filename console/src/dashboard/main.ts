@@ -242,6 +242,7 @@ function render(data: Analytics) {
     data.handovers.timeToAcknowledge.map((b, i) => ({ label: b.label, value: b.count, cls: i === data.handovers.timeToAcknowledge.length - 1 ? 'u-high' : `s${i % 8}` })),
     { description: 'つないでから受け止めまでの時間の分布', note: `同意にもとづくつなぎ ${data.handovers.byBasis.consent ?? 0}件 ／ 緊急時の例外 ${data.handovers.byBasis.emergency_override ?? 0}件` },
   );
+  renderCenter(data.center);
   const reminderSeries = weeklySeries(data.reminders.byWeekAndKind, 'reminder');
   stackedWeeks($('chart-reminders'), weeks, reminderSeries, { description: '週ごとに発火したリマインダーの件数（種類別）', narrow: true });
 }
@@ -303,6 +304,32 @@ async function loadFunnel(query: string) {
   if (!response.ok) return;
   const body = (await response.json()) as { steps: Jsonified<FunnelStep>[] };
   renderFunnel($('chart-funnel'), body.steps);
+}
+
+/** The center's side: end reasons, plan goals per track with how many were achieved, referrals, step timings. */
+function renderCenter(c: Analytics['center']) {
+  const entries = (counts: Record<string, number>, group: LabelGroup) =>
+    Object.entries(counts).map(([key, value], i) => ({ label: label(group, key), value, cls: `s${i % 8}` }));
+  horizontalBars($('chart-center-closures'), entries(c.closures.byReason, 'closureReason'), { description: '終結の理由ごとの件数', note: `終結 ${c.closures.total}件` });
+  horizontalBars(
+    $('chart-center-goals'),
+    Object.entries(c.plans.goalsByTrack).map(([track, value], i) => ({ label: label('planTrack', track), value, cls: `s${i % 8}` })),
+    {
+      description: '支援計画の目標の数（本人支援・家族支援・地域での見守り）',
+      note: `会議 ${c.plans.meetings}回（${c.plans.casesWithMeeting}件）／ 達成 ${Object.values(c.plans.progressByTrack).reduce((n, p) => n + (p.achieved ?? 0), 0)}件 ／ 担い手: センターの課 ${c.plans.goalsByOwnerKind.section ?? 0}件・関係機関 ${c.plans.goalsByOwnerKind.agency ?? 0}件`,
+    },
+  );
+  horizontalBars($('chart-center-referrals'), entries(c.referrals.byKind, 'resourceKind'), {
+    description: '紹介した場・機関の種類ごとの件数',
+    note: `紹介 ${c.referrals.total}件（チャット ${c.referrals.byVia.bot ?? 0}・窓口 ${c.referrals.byVia.desk ?? 0}・センター ${c.referrals.byVia.center ?? 0}）`,
+  });
+  const t = c.timings;
+  $('chart-center-timings').replaceChildren(
+    stat(t.toHandoverHours === null ? '—' : duration(t.toHandoverHours * 60), `つなぎまで（${t.reached.handover}件）`),
+    stat(t.toAcknowledgeHours === null ? '—' : duration(t.toAcknowledgeHours * 60), `受け止めまで（${t.reached.acknowledged}件）`),
+    stat(t.toFirstMeetingDays === null ? '—' : `${t.toFirstMeetingDays}日`, `最初の支援調整会議まで（${t.reached.firstMeeting}件）`),
+    stat(t.toClosureDays === null ? '—' : `${t.toClosureDays}日`, `終結まで（${t.reached.closure}件）`),
+  );
 }
 
 function todayJst() {

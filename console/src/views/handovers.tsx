@@ -16,7 +16,8 @@ export function HandoversView({ location, match }: RouteProps) {
   const state = location.query.get('state') || 'pending';
   const id = match.params.id ?? null;
   const list = useLoad(() => api.get<{ handovers: HandoverView[] }>(`/handovers?state=${encodeURIComponent(state)}`).then((r) => r.handovers), [state]);
-  useLive({ case: (e) => e.change.startsWith('handover') && void list.reload() });
+  // A new handover ('handed_over') and a receipt both reload the list; center staff get `handover` events only.
+  useLive({ case: (e) => (e.change === 'handed_over' || e.change.startsWith('handover')) && void list.reload(), handover: () => void list.reload() });
   const search = location.query.toString() ? `?${location.query.toString()}` : '';
 
   return (

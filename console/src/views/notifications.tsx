@@ -6,9 +6,13 @@ import { formatTime } from '../format.js';
 import { useLive } from '../live.js';
 import { reportGlobal } from '../notices.js';
 import { navigate } from '../router.js';
+import { useSession } from '../session.js';
 import type { NotificationItem } from '../types.js';
 
 export function NotificationsPanel() {
+  const { me } = useSession();
+  // Center staff work in their center's inbox and case pages, not the desk's queue.
+  const caseHref = (caseId: string) => (me.role === 'CENTER' ? `/staff/center/cases/${caseId}` : `/staff/cases/${caseId}`);
   const [open, setOpen] = useState(false);
   const [items, setItems] = useState<NotificationItem[]>([]);
   const [unread, setUnread] = useState(0);
@@ -65,7 +69,7 @@ export function NotificationsPanel() {
                     type="button"
                     onClick={() => {
                       setOpen(false);
-                      navigate(`/staff/cases/${n.caseId}`);
+                      navigate(me.role === 'CENTER' && n.kind === 'handover_received' ? '/staff/center' : caseHref(n.caseId!));
                     }}
                   >
                     相談を開く

@@ -112,7 +112,8 @@ function interpretMessage(event: LineEvent, userId: string): InterpretedEvent {
 
   if (type === 'text') {
     const text = fields.text as string;
-    const quoted = pick(fields, ['quotedMessageId']);
+    // The mark-as-read token is kept (encrypted with the message) for when a counsellor opens the chat.
+    const quoted = pick(fields, ['quotedMessageId', 'markAsReadToken']);
     const record: InboundRecord = {
       kind: 'text',
       text,
@@ -135,7 +136,7 @@ function interpretMessage(event: LineEvent, userId: string): InterpretedEvent {
     kind: 'conversation',
     channelUserId: userId,
     input: { kind: 'media', media: type as MediaKind },
-    record: { kind: type, text: null, payload: pick(fields, keep[type]), channelMessageId: message.id },
+    record: { kind: type, text: null, payload: pick(fields, [...keep[type], 'markAsReadToken']), channelMessageId: message.id },
   };
 }
 

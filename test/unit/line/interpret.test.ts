@@ -35,11 +35,13 @@ describe('LINE interpret()', () => {
 
   it('text becomes text input and a text record keyed by the LINE message id', () => {
     const event = lineEvents.text(USER, 'こんにちは', { messageId: '4711', replyToken: 'r1' });
+    const markAsReadToken = (event as unknown as { message: { markAsReadToken: string } }).message.markAsReadToken;
     expect(interpret(event)).toEqual({
       kind: 'conversation',
       channelUserId: USER,
       input: { kind: 'text', text: 'こんにちは' },
-      record: { kind: 'text', text: 'こんにちは', channelMessageId: '4711' },
+      // The mark-as-read token is kept for when a counsellor opens the chat (src/cases/read-receipts.ts).
+      record: { kind: 'text', text: 'こんにちは', channelMessageId: '4711', payload: { markAsReadToken } },
       replyToken: { token: 'r1', expiresAt },
     });
   });

@@ -6,7 +6,7 @@ import { api } from '../../api.js';
 import { formatFull, formatTime } from '../../format.js';
 import { useSession } from '../../session.js';
 import type { CaseView } from '../../types.js';
-import { isolated, Said } from '../../ui/parts.js';
+import { isolated, Link, Said } from '../../ui/parts.js';
 import type { CaseAction } from './case-view.js';
 
 export function HandoverSection({ view: v, act, onError }: { view: CaseView; act: CaseAction; onError: (m: string) => void }) {
@@ -125,6 +125,11 @@ export function HandoverSection({ view: v, act, onError }: { view: CaseView; act
             <a class="button-link" href={`/staff/handovers/${h.id}/print`} target="_blank" rel="noopener">
               印刷用ページ
             </a>
+            {h.acknowledgedAt && (
+              <Link href={`/staff/center/cases/${h.caseId}`} class="button-link center-side-link">
+                センターの支援とやりとり
+              </Link>
+            )}
           </li>
         ))}
       </ul>
