@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Prisma, type Db } from '../db/client.js';
 import { loadFlowCatalog } from '../flows/index.js';
+import { funnelByCase } from './funnel.js';
 import { CENTER_EXPORT_COLUMNS, centerAnalytics, centerExportCells } from '../center/analytics.js';
 import { consultationSql, intakeOnlyWhere } from './consultations.js';
 
@@ -223,6 +224,10 @@ export const EXPORT_COLUMNS = [
   'handover_basis',
   'hours_to_acknowledge',
   'reminders_fired',
+  'intake_last_question',
+  'intake_answered',
+  'intake_skipped',
+  'intake_wrote_instead',
   'closed_week',
   'data_deleted',
   'anonymised',
@@ -263,6 +268,7 @@ export async function analyticsExportRows(db: Db, range: AnalyticsRange): Promis
   const deleted = new Set(
     (await db.auditEvent.findMany({ where: { action: 'user.data_deleted', caseId: { in: cases.map((c) => c.id) } }, select: { caseId: true } })).map((e) => e.caseId),
   );
+  const funnel = await funnelByCase(db, cases.map((c) => c.id));
   const centerCells = await centerExportCells(db, range);
   const exportKey = randomBytes(32);
   const pseudonym = (id: string) => `c${createHmac('sha256', exportKey).update(id).digest('hex').slice(0, 12)}`;
@@ -290,6 +296,10 @@ export async function analyticsExportRows(db: Db, range: AnalyticsRange): Promis
       handover_basis: handover?.basis ?? '',
       hours_to_acknowledge: handover?.acknowledgedAt ? String(Math.round((handover.acknowledgedAt.getTime() - handover.createdAt.getTime()) / 3_600_000)) : '',
       reminders_fired: String(c._count.reminders),
+      intake_last_question: funnel.get(c.id)?.lastStep ?? '',
+      intake_answered: String(funnel.get(c.id)?.answered ?? 0),
+      intake_skipped: String(funnel.get(c.id)?.skipped ?? 0),
+      intake_wrote_instead: String(funnel.get(c.id)?.wrote ?? 0),
       closed_week: c.closedAt ? weekOf(c.closedAt) : '',
       data_deleted: deleted.has(c.id) ? '1' : '0',
       anonymised: c.anonymisedAt ? '1' : '0',

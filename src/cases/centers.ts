@@ -9,6 +9,8 @@ export const centerSchema = z
     code: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and -'),
     name: z.string().min(1),
     ward: z.string().min(1),
+    /** The ward's name in Latin letters, for the English, Vietnamese and Portuguese buttons. */
+    wardLatin: z.string().min(1).optional(),
   })
   .strict();
 export type Center = z.infer<typeof centerSchema>;

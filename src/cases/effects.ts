@@ -85,6 +85,11 @@ export function intakeAnswerOf(effect: Extract<DomainEffect, { type: 'recordAnsw
   return { flowId: effect.flowId, stepId: effect.stepId, key: effect.key, value: effect.value, freeText: effect.freeText };
 }
 
+/** The funnel row a stepEvent effect stores (coded: no text). */
+export function stepEventOf(effect: Extract<DomainEffect, { type: 'stepEvent' }>) {
+  return { flowId: effect.flowId, stepId: effect.stepId, event: effect.event };
+}
+
 /**
  * Executes the conversation core's effects inside the caller's transaction. The core decides;
  * this only writes down what it decided.
@@ -210,6 +215,28 @@ export async function applyEffects(tx: Tx, ctx: EffectContext, effects: DomainEf
             createdAt: ctx.now,
           },
         });
+        break;
+      }
+      case 'stepEvent': {
+        const kase = await ensureCase(tx, ctx);
+        await tx.intakeStepEvent.create({ data: { caseId: kase.id, ...stepEventOf(effect), createdAt: ctx.now } });
+        outcome.caseId = kase.id;
+        break;
+      }
+      case 'requestOutreach': {
+        const kase = await ensureCase(tx, ctx);
+        const reminder = await reminderRules.outreachRequested(tx, ctx.reminderPolicy, kase, ctx.now);
+        const markers = (kase.markers ?? {}) as Record<string, unknown>;
+        await tx.case.update({
+          where: { id: kase.id },
+          data: { markers: { ...markers, outreach: { kind: effect.kind, requestedAt: ctx.now.toISOString(), dueAt: reminder.dueAt.toISOString() } } },
+        });
+        await audit(tx, kase.id, 'case.outreach_requested', { kind: effect.kind, dueAt: reminder.dueAt.toISOString() }, ctx.now);
+        const notification = await createNotification(tx, { kind: 'outreach_requested', urgency: kase.urgency, audience: 'staff', staffId: null, caseId: kase.id });
+        outcome.notifications.push(notification.id);
+        outcome.reminders.push(reminder);
+        outcome.caseId = kase.id;
+        outcome.staffVisibleChange = 'outreach';
         break;
       }
       case 'recordReferral': {

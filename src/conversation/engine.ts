@@ -32,11 +32,38 @@ import { initialState, parseConversationState, type ConversationState, type Step
 import { localize } from './text.js';
 import { welcomeReturning } from './returning.js';
 import { SYSTEM_FLOW, Turn } from './turn.js';
-import type { ConversationContext, ConversationInput, Language, StepResult, TriageResult } from './types.js';
+import type { Choice, ConversationContext, ConversationInput, Language, MessageLanguage, StepResult, TriageResult } from './types.js';
 
 type UserInput = Extract<ConversationInput, { kind: 'start' | 'text' | 'choice' | 'media' }>;
 
-const LANGUAGE_OF: Partial<Record<CommandName, Language>> = { lang_ja: 'ja', lang_en: 'en', lang_easy: 'easy' };
+const LANGUAGE_OF: Partial<Record<CommandName, Language>> = {
+  lang_ja: 'ja',
+  lang_en: 'en',
+  lang_easy: 'easy',
+  lang_zh: 'zh',
+  lang_ko: 'ko',
+  lang_vi: 'vi',
+  lang_pt: 'pt',
+};
+const LANGUAGE_COMMANDS = ['lang_ja', 'lang_easy', 'lang_en', 'lang_zh', 'lang_ko', 'lang_vi', 'lang_pt'] as const;
+/**
+ * The bot's language for a message's language (src/triage/language.ts). Traditional Chinese
+ * readers get simplified Chinese (closer than Japanese); Spanish, Tagalog, Nepali and Indonesian
+ * writers get English until the desk has their languages.
+ */
+const REPLY_LANGUAGE: Record<MessageLanguage, Language> = {
+  ja: 'ja',
+  en: 'en',
+  zh: 'zh',
+  'zh-Hant': 'zh',
+  ko: 'ko',
+  vi: 'vi',
+  pt: 'pt',
+  es: 'en',
+  tl: 'en',
+  ne: 'en',
+  id: 'en',
+};
 /** Where notes outside any question are recorded (flowId `system`). */
 const at = (step: string): StepRef => ({ flow: SYSTEM_FLOW, step });
 /** The opt-in follow-up message; withdrawing it is recorded like any consent. */
@@ -111,6 +138,23 @@ function onUserInput(t: Turn, input: UserInput): void {
   s.contactStopped = false;
   s.inactiveQueued = false;
 
+  // A page opened in a browser set to one of the bot's languages is greeted in it.
+  if (input.kind === 'start' && input.language && s.phase === 'new' && !s.languageChosen && input.language !== s.language) {
+    s.language = input.language;
+    t.effects.push({ type: 'updateCase', patch: { language: input.language } });
+  }
+  // A person who simply writes in one of the bot's languages is answered in it at once — unless
+  // they chose a language themselves. Japanese text never switches away from やさしい日本語.
+  // A few characters ("40代", "OK") say too little about a language to switch on them.
+  const written = input.kind === 'text' && (input.text.match(/\p{L}/gu) ?? []).length >= 4 ? t.ctx.triage?.language : null;
+  if (written && !s.languageChosen) {
+    const language = REPLY_LANGUAGE[written];
+    if (language !== s.language && !(written === 'ja' && s.language === 'easy')) {
+      s.language = language;
+      t.effects.push({ type: 'updateCase', patch: { language } });
+    }
+  }
+
   if (input.kind === 'text' && t.ctx.triage) {
     const triage = t.ctx.triage;
     if (triage.urgency === 'emergency') {
@@ -157,7 +201,12 @@ function onUserInput(t: Turn, input: UserInput): void {
       // safety answers and data deletion still come from it.
       return;
     case 'new':
-      if (input.kind === 'text' && input.text.trim()) t.recordNote(at('start'), input.text);
+      if (input.kind === 'text' && input.text.trim()) {
+        // Written before any question: this is the consultation, and it reaches staff now.
+        t.recordNote(at('start'), input.text);
+        t.queue('first_message');
+        t.say('first_message_ack');
+      }
       return startIntake(t);
     case 'safety':
       return onSafety(t, input);
@@ -221,6 +270,23 @@ function runCommand(t: Turn, command: CommandName): boolean {
         withContinue(t, t.r.msg('talk_requested'));
       }
       return true;
+    case 'send_now':
+      // "Send as it is": what was said so far goes to a counsellor now; no more questions unless asked for.
+      if (s.phase === 'staff') return false;
+      if (s.phase === 'handedOff') {
+        withContinue(t, t.r.msg('after_intake_hint'));
+        return true;
+      }
+      t.queue('sent_now');
+      s.pending = null;
+      if (s.phase === 'safety') {
+        t.say('sent_now_ack');
+        crisisFollowUp(t);
+        return true;
+      }
+      s.phase = 'handedOff';
+      withContinue(t, t.r.msg('sent_now_ack'));
+      return true;
     case 'restart':
       Object.assign(s, {
         consulterType: null,
@@ -254,7 +320,7 @@ function runCommand(t: Turn, command: CommandName): boolean {
     case 'language':
       t.choices(
         t.r.msg('language_prompt'),
-        (['lang_ja', 'lang_en', 'lang_easy'] as const).map((c) => ({
+        LANGUAGE_COMMANDS.map((c) => ({
           label: localize(t.catalog.commands.commands[c].button, LANGUAGE_OF[c] ?? s.language),
           data: encodeChoiceData({ kind: 'command', command: c }),
         })),
@@ -262,8 +328,13 @@ function runCommand(t: Turn, command: CommandName): boolean {
       return true;
     case 'lang_ja':
     case 'lang_en':
-    case 'lang_easy': {
+    case 'lang_easy':
+    case 'lang_zh':
+    case 'lang_ko':
+    case 'lang_vi':
+    case 'lang_pt': {
       const language = LANGUAGE_OF[command] ?? s.language;
+      s.languageChosen = true;
       if (language !== s.language) t.effects.push({ type: 'updateCase', patch: { language } });
       s.language = language;
       if (s.phase !== 'new') t.say('language_switched');

@@ -47,6 +47,8 @@ export function advance(t: Turn, target: StepRef | null): void {
       continue;
     }
     if (step.type === 'message') {
+      if (step.queue === 'first_questions') t.queue('first_questions');
+      if (step.queue === 'handover_request') t.queue('handover_request');
       const text = stepText(t, step);
       if (step.link) {
         t.messages.push({ type: 'link', text, url: step.link.url, label: localize(step.link.label, t.state.language) });
@@ -111,6 +113,7 @@ export function renderQuestion(t: Turn, step: AskableStep, ref: StepRef): void {
     ]);
     return;
   }
+  t.stepEvent(ref, 'reached');
   const choices: Choice[] = step.choices.map((c) => ({
     label: localize(c.label, lang),
     data: encodeChoiceData({ kind: 'answer', ...ref, value: c.value }),
@@ -125,6 +128,8 @@ export function renderQuestion(t: Turn, step: AskableStep, ref: StepRef): void {
     label: localize(t.catalog.commands.commands.skip.button, lang),
     data: encodeChoiceData({ kind: 'skip', ...ref }),
   });
+  // Stopping half-way is always one tap away, and what was said so far still reaches a counsellor.
+  choices.push({ label: t.r.msg('send_now_label'), data: encodeChoiceData({ kind: 'command', command: 'send_now' }) });
   t.choices(stepText(t, step), choices);
 }
 
@@ -199,11 +204,48 @@ export function answerCurrentQuestion(t: Turn, input: QuestionInput): boolean {
     chooseAnswer(t, step, ref, choice);
     return true;
   }
-  // Free text is always welcome: kept with this question's item, then on to the next question.
-  t.recordAnswer(ref, step.key, t.state.answers[step.key] ?? null, input.text);
-  t.say('free_text_ack');
-  goOn(t, ref, step.next);
+  if (isAnswerText(step, text)) {
+    // A question without buttons asks for the person's own words: what they wrote is the answer.
+    t.recordAnswer(ref, step.key, null, input.text);
+    t.stepEvent(ref, 'answered');
+    t.say('free_text_ack');
+    goOn(t, ref, step.next);
+    return true;
+  }
+  notAnAnswer(t, step, ref, input.text);
   return true;
+}
+
+/** Letters or digits in any script: emoji, symbols and punctuation alone say something, but answer nothing. */
+const WORDS = /[\p{L}\p{N}]/u;
+
+/** Whether typed text (that matched no button) answers this question. */
+function isAnswerText(step: QuestionStep, text: string): boolean {
+  if (step.choices.length > 0) return false;
+  if (step.expects === 'phone') return (text.normalize('NFKC').match(/\d/g) ?? []).length >= 8;
+  return WORDS.test(text);
+}
+
+const QUESTION_BACK = /[?？]\s*$|(ですか|ますか|でしょうか|の\?)$/u;
+
+/**
+ * What someone wrote instead of answering (emoji, a long story, a question back): kept as their
+ * message — never as the answer — acknowledged, and the question asked once more; after that
+ * the conversation moves on without an answer. The first such message is the consultation
+ * itself: it reaches staff at once.
+ */
+function notAnAnswer(t: Turn, step: QuestionStep, ref: StepRef, text: string): void {
+  const s = t.state;
+  t.recordNote(ref, text);
+  t.stepEvent(ref, 'wrote');
+  if (s.lastQueuedAt === null) t.queue('first_message');
+  t.say(QUESTION_BACK.test(text.trim()) ? 'question_back_ack' : s.reasked === null && ref.flow === t.catalog.entryFlow ? 'first_message_ack' : 'not_an_answer_ack');
+  const key = `${ref.flow}/${ref.step}`;
+  if (s.reasked !== key) {
+    s.reasked = key;
+    return renderQuestion(t, step, ref);
+  }
+  goOn(t, ref, step.next);
 }
 
 export function skipCurrentQuestion(t: Turn): void {
@@ -215,12 +257,19 @@ export function skipCurrentQuestion(t: Turn): void {
 
 function skipQuestion(t: Turn, step: AskableStep, ref: StepRef): void {
   if (step.type === 'question') t.recordAnswer(ref, step.key, null, null);
+  t.stepEvent(ref, 'skipped');
   goOn(t, ref, step.next);
 }
 
 function chooseAnswer(t: Turn, step: QuestionStep, ref: StepRef, choice: FlowChoice): void {
   const s = t.state;
   t.recordAnswer(ref, step.key, choice.value, null);
+  t.stepEvent(ref, 'answered');
+  if (choice.outreach && !s.outreachRequested) {
+    s.outreachRequested = true;
+    t.effects.push({ type: 'requestOutreach', kind: choice.outreach });
+    t.say('outreach_ack');
+  }
   offerResources(t, step.key, choice.value);
   if (step.consent && (choice.value === 'yes' || choice.value === 'no')) {
     const granted = choice.value === 'yes';
@@ -255,6 +304,7 @@ function isConsulterType(v: string): v is ConsulterType {
 
 /** After an answer: back to the summary when correcting, else on along the flow. */
 function goOn(t: Turn, from: StepRef, next: string | undefined): void {
+  t.state.reasked = null;
   const back = t.state.returnTo;
   t.state.returnTo = null;
   advance(t, back ?? nextOf(t, from, next));

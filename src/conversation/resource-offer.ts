@@ -17,7 +17,7 @@ export interface ResourceGuideEntry {
 
 export interface ResourceGuide {
   /** When to offer which kinds: after `answerKey` is answered with one of `values`, for these consulters. */
-  offers: { consulter: ConsulterType[]; answerKey: string; values: string[]; kinds: string[]; max: number; intro: Record<Language, string> }[];
+  offers: { consulter: ConsulterType[]; answerKey: string; values: string[]; kinds: string[]; max: number; intro: Partial<Record<Language, string>> & { ja: string } }[];
   entries: ResourceGuideEntry[];
 }
 
@@ -37,6 +37,6 @@ export function offerResources(t: Turn, key: string, value: string): void {
     .slice(0, offer.max);
   if (entries.length === 0) return;
   const lines = entries.map((e) => `・${e.name}\n  ${e.summary}${e.hours ? `\n  ${e.hours}` : ''}${e.phone ? `\n  ☎ ${e.phone}` : ''}\n  ${e.page}`);
-  t.messages.push({ type: 'text', text: `${offer.intro[t.state.language]}\n\n${lines.join('\n\n')}` });
+  t.messages.push({ type: 'text', text: `${offer.intro[t.state.language] ?? offer.intro.en ?? offer.intro.ja}\n\n${lines.join('\n\n')}` });
   t.effects.push({ type: 'recordReferral', resourceIds: entries.map((e) => e.id) });
 }

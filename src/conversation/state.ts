@@ -56,6 +56,12 @@ export const conversationStateSchema = z.object({
   lastActivityAt: z.string().nullable(),
   /** ISO time of the last "a counsellor will reply when the desk opens" note while staff hold the chat. */
   afterHoursAckAt: z.string().nullable().default(null),
+  /** The question ("flow/step") re-asked once after the person wrote something that was not an answer. */
+  reasked: z.string().nullable().default(null),
+  /** The person picked a language themselves: what they write no longer switches it. */
+  languageChosen: z.boolean().default(false),
+  /** An outreach task (meeting, home visit) was asked for in this conversation. */
+  outreachRequested: z.boolean().default(false),
   /** The current crisis (see conversation/crisis.ts); older stored states have none. */
   crisis: z
     .object({
@@ -100,6 +106,9 @@ export function initialState(language: ConversationState['language'] = 'ja'): Co
     lastQueuedAt: null,
     lastActivityAt: null,
     afterHoursAckAt: null,
+    reasked: null,
+    languageChosen: false,
+    outreachRequested: false,
     crisis: { since: null, language: null, shown: [], asking: [], askedAt: null },
   };
 }

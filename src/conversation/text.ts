@@ -12,10 +12,16 @@ export const LINE_LIMITS = {
   messagesPerReply: 5,
 } as const;
 
+// A missing translation falls back to English for readers of other languages (most can read
+// more English than Japanese), and to Japanese for the two Japanese forms.
 const FALLBACK_ORDER: Record<Language, Language[]> = {
   ja: ['ja', 'easy', 'en'],
   easy: ['easy', 'ja', 'en'],
   en: ['en', 'ja', 'easy'],
+  zh: ['zh', 'en', 'ja'],
+  ko: ['ko', 'en', 'ja'],
+  vi: ['vi', 'en', 'ja'],
+  pt: ['pt', 'en', 'ja'],
 };
 
 /** The text in `lang`; a missing translation falls back (the linter reports it) rather than failing. */

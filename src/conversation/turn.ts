@@ -17,6 +17,7 @@ import type {
   HandoffReason,
   HandoffSummary,
   OutboundMessage,
+  StepEventKind,
   StepResult,
 } from './types.js';
 
@@ -97,6 +98,11 @@ export class Turn {
     s.answers[key] = value;
     s.answeredAt[key] = { ...at };
     if (freeText !== null) this.keepFreeText(key, freeText);
+  }
+
+  /** A funnel event: where people answer, skip, write instead, or give up (coded, no text). */
+  stepEvent(at: StepRef, event: StepEventKind): void {
+    this.effects.push({ type: 'stepEvent', flowId: at.flow, stepId: at.step, event });
   }
 
   /** Records free text that is not an answer (a note while paused, after the intake, a correction). */

@@ -3,9 +3,9 @@
 // the pipeline persists `ConversationState` (as JSON) and executes `DomainEffect`s.
 // Nothing in here may depend on express, prisma, bullmq or the LINE SDK.
 
+/** The bot's languages: Japanese, English, やさしい日本語, Chinese (simplified), Korean, Vietnamese, Portuguese. */
+export type Language = 'ja' | 'en' | 'easy' | 'zh' | 'ko' | 'vi' | 'pt';
 import type { ResourceGuide } from './resource-offer.js';
-
-export type Language = 'ja' | 'en' | 'easy';
 
 export type ConsulterType = 'self' | 'family' | 'agency' | 'neighbour' | 'unsure';
 
@@ -42,7 +42,7 @@ export type MediaKind = 'sticker' | 'image' | 'audio' | 'video' | 'file' | 'loca
 
 export type ConversationInput =
   /** First contact or re-entry: LINE follow, web page opened a new session. */
-  | { kind: 'start'; returning?: boolean }
+  | { kind: 'start'; returning?: boolean; language?: Language }
   | { kind: 'text'; text: string }
   /** A button or postback; `data` is whatever the core put in `Choice.data`. */
   | { kind: 'choice'; data: string }
@@ -131,9 +131,17 @@ export type HandoffReason =
   | 'requested'
   | 'inactive'
   | 'emergency'
+  | 'message_after_intake'
+  /** The person wrote their consultation in their own words (before or instead of answering). */
+  | 'first_message'
+  /** The few first questions are answered: the case reaches staff while "tell us more" goes on. */
+  | 'first_questions'
+  /** "Send as it is": the person stopped the questions and sent what they had. */
+  | 'sent_now'
+  /** An agency that already assessed the case asks the desk to hand it to the ward center. */
+  | 'handover_request'
   /** A button that flags risk (flow choice with `risk:`): queued at once with what was collected. */
   | 'risk'
-  | 'message_after_intake'
   /** A person wrote again after their case was closed (conversation/returning.ts). */
   | 'returning';
 
@@ -147,6 +155,8 @@ export interface HandoffSummary {
   /** Which optional consents were given, by consent kind. */
   consents: Record<string, boolean>;
 }
+
+export type StepEventKind = 'reached' | 'answered' | 'skipped' | 'wrote';
 
 export type DomainEffect =
   | {
@@ -176,6 +186,13 @@ export type DomainEffect =
   /** The bot showed these entries of data/resources.yaml (a referral, counted in the statistics). */
   | { type: 'recordReferral'; resourceIds: string[] }
   | { type: 'deleteUserData' }
+  /**
+   * The person asked for a meeting or a home visit: the desk reaches out promptly (速やかにアウトリーチ).
+   * A task with a deadline for the desk, reminded when it falls due.
+   */
+  | { type: 'requestOutreach'; kind: 'meeting' | 'home_visit' }
+  /** Where people give up: a question was shown, answered, skipped, or written to instead of answered. */
+  | { type: 'stepEvent'; flowId: string; stepId: string; event: StepEventKind }
   | { type: 'contactStopped' };
 
 export interface StepResult<S> {

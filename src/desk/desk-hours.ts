@@ -1,3 +1,4 @@
+import type { Language } from '../conversation/types.js';
 import holidayJp from '@holiday-jp/holiday_jp';
 import { z } from 'zod';
 
@@ -124,16 +125,31 @@ export class DeskHours {
     return new Date(Math.max(cursor.getTime(), tokyoInstant(year, month, day, hours.open).getTime()));
   }
 
-  /** "11月25日(水) 9:00" and friends, for telling a person when staff will reply. */
-  describe(instant: Date): { ja: string; en: string; easy: string } {
+  /**
+   * "11月25日(水) 9:00" and friends, for telling a person when staff will reply. やさしい日本語
+   * writes the date out in kana (「12がつ 2にち（すいようび）」): no kanji a beginner cannot read.
+   */
+  describe(instant: Date): Record<Language, string> {
     const { month, day, weekday, minutes } = tokyoParts(instant);
     const jaDays = ['日', '月', '火', '水', '木', '金', '土'];
+    const easyDays = ['にちようび', 'げつようび', 'かようび', 'すいようび', 'もくようび', 'きんようび', 'どようび'];
     const enDays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-    const hm = `${Math.floor(minutes / 60)}:${pad(minutes % 60)}`;
+    const zhDays = ['日', '一', '二', '三', '四', '五', '六'];
+    const koDays = ['일', '월', '화', '수', '목', '금', '토'];
+    const viDays = ['Chủ nhật', 'Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy'];
+    const ptDays = ['domingo', 'segunda-feira', 'terça-feira', 'quarta-feira', 'quinta-feira', 'sexta-feira', 'sábado'];
+    const h = Math.floor(minutes / 60);
+    const m = minutes % 60;
+    const hm = `${h}:${pad(m)}`;
+    const easyTime = m === 0 ? `${h}じ` : m === 30 ? `${h}じはん` : `${h}じ${m}ふん`;
     return {
       ja: `${month}月${day}日(${jaDays[weekday]}) ${hm}`,
       en: `${enDays[weekday]} ${month}/${day} ${hm} (Japan time)`,
-      easy: `${month}がつ${day}にち(${jaDays[weekday]}) ${hm}`,
+      easy: `${month}がつ ${day}にち（${easyDays[weekday]}） ${easyTime}`,
+      zh: `${month}月${day}日(周${zhDays[weekday]}) ${hm}`,
+      ko: `${month}월 ${day}일(${koDays[weekday]}) ${hm}`,
+      vi: `${hm} ${viDays[weekday]}, ngày ${day}/${month} (giờ Nhật Bản)`,
+      pt: `${ptDays[weekday]}, ${day}/${month}, às ${hm} (horário do Japão)`,
     };
   }
 }

@@ -1,7 +1,7 @@
 // `checkFlows`: what the schema cannot see. Every reference resolves, every step is reachable,
 // every path ends in a hand-off to staff, LINE's limits hold (13 buttons, 20-unit labels, 300-unit
 // postback data, 5,000-unit texts — all counted in UTF-16 code units as LINE does), and every text
-// exists in ja, en and easy. Each issue names the file and the step.
+// exists in every language of LANGUAGES (ja, en, easy, zh, ko, vi, pt). Each issue names the file and the step.
 import { decodeChoiceData, encodeChoiceData } from '../conversation/choice-data.js';
 import { LINE_LIMITS, PLACEHOLDER_PATTERN, Renderer, fillTemplate, normalizeForMatch } from '../conversation/text.js';
 import type { ConversationContext, Language } from '../conversation/types.js';
@@ -41,8 +41,18 @@ const MESSAGE_PLACEHOLDERS: Partial<Record<MessageKey, string[]>> = {
   hotline_line: ['name', 'number', 'hours'],
   summary_item: ['name', 'value'],
 };
-/** Buttons the runtime adds to every question (the skip button). */
-const RUNTIME_BUTTONS = 1;
+/** Buttons the runtime adds to every question (skip, send as it is). */
+const RUNTIME_BUTTONS = 2;
+const CORE_LANGUAGES: readonly Language[] = ['ja', 'en', 'easy'];
+/** The first screen, before the first question: short enough to read at once (#17). */
+export const MAX_FIRST_SCREEN = 250;
+const FIRST_SCREEN_LATIN = 400;
+const LATIN_LANGUAGES: readonly Language[] = ['en', 'vi', 'pt'];
+
+/** 「相談（そうだん）」 → 「相談」: furigana are read above the kanji, not after them. */
+export function withoutFurigana(text: string): string {
+  return text.replace(/([\p{Script=Han}々]+)（[\p{Script=Hiragana}ー]+）/gu, '$1');
+}
 
 export function checkFlows(catalog: FlowCatalog): FlowIssue[] {
   return new Linter(catalog).run();
@@ -102,10 +112,15 @@ class Linter {
     text: LocalizedText | undefined,
     what: string,
     report: (message: string) => void,
-    opts: { maxLength?: number; placeholders?: readonly string[] } = {},
+    opts: { maxLength?: number; placeholders?: readonly string[]; warn?: (message: string) => void } = {},
   ) {
     const missing = LANGUAGES.filter((l) => !text?.[l]?.trim());
-    if (missing.length > 0) report(`${what} is missing in ${missing.map(languageName).join(', ')}`);
+    // Crisis lines (data/hotlines.yaml) must exist in ja, en and easy; a missing other language
+    // is a warning, shown in English meanwhile — a number is never held back for a translation.
+    const required = opts.warn ? missing.filter((l) => CORE_LANGUAGES.includes(l)) : missing;
+    const optional = opts.warn ? missing.filter((l) => !CORE_LANGUAGES.includes(l)) : [];
+    if (required.length > 0) report(`${what} is missing in ${required.map(languageName).join(', ')}`);
+    if (optional.length > 0) opts.warn?.(`${what} is missing in ${optional.map(languageName).join(', ')} (English is shown)`);
     const max = opts.maxLength ?? LINE_LIMITS.textLength;
     for (const lang of LANGUAGES) {
       const value = text?.[lang];
@@ -129,7 +144,7 @@ class Linter {
     const ctx: ConversationContext = {
       now: new Date(0),
       triage: null,
-      desk: { open: false, nextOpening: { ja: 'x'.repeat(40), en: 'x'.repeat(40), easy: 'x'.repeat(40) } },
+      desk: { open: false, nextOpening: Object.fromEntries(LANGUAGES.map((l) => [l, 'x'.repeat(60)])) as Record<Language, string> },
     };
     const r = new Renderer(this.catalog, ctx, lang);
     const replyTimes = [r.msg('reply_time_open'), r.replyTime(), r.msg('reply_time_unknown')];
@@ -170,7 +185,7 @@ class Linter {
       this.checkLabel(step.label, 'label (item name for the summary)', report);
       const buttons = step.choices.length + (step.commands?.length ?? 0) + RUNTIME_BUTTONS;
       if (buttons > LINE_LIMITS.choicesPerMessage) {
-        report(`has ${buttons} buttons (${step.choices.length} choices + skip${step.commands?.length ? ' + commands' : ''}); LINE shows at most ${LINE_LIMITS.choicesPerMessage}`);
+        report(`has ${buttons} buttons (${step.choices.length} choices + skip + send as it is${step.commands?.length ? ' + commands' : ''}); LINE shows at most ${LINE_LIMITS.choicesPerMessage}`);
       }
       const values = new Set<string>();
       for (const choice of step.choices) {
@@ -214,7 +229,7 @@ class Linter {
 
   private checkEntry() {
     const { entryFlow, flows } = this.catalog;
-    if (flows[entryFlow]) return;
+    if (flows[entryFlow]) return this.checkFirstScreen(flows[entryFlow]);
     const anyFile = Object.values(flows)[0]?.file ?? this.catalog.files.messages;
     this.add('error', anyFile.replace(/[^/\\]*$/, `${entryFlow}.yaml`), null, null, `the entry flow "${entryFlow}" is missing; every conversation starts there`);
   }
@@ -260,6 +275,28 @@ class Linter {
           this.stepError(flow.file, step.id, 'no path from here ends in a hand-off to staff (a loop, or a dead end further on)');
         }
       });
+    }
+  }
+
+  /**
+   * Listen first: what a person reads before the first question (the entry flow's messages,
+   * with the longest reply time) stays under MAX_FIRST_SCREEN characters in Japanese and the
+   * other scripts without spaces; languages written in Latin letters need more characters for
+   * the same words and get FIRST_SCREEN_LATIN. Furigana in brackets are not counted.
+   */
+  private checkFirstScreen(flow: FlowCatalog['flows'][string]) {
+    const byId = stepsById(flow);
+    for (const lang of LANGUAGES) {
+      const max = LATIN_LANGUAGES.includes(lang) ? FIRST_SCREEN_LATIN : MAX_FIRST_SCREEN;
+      let length = 0;
+      let step = byId.get(flow.start);
+      for (let hops = 0; step?.type === 'message' && hops < 20; hops++) {
+        length += withoutFurigana(this.expand(step.text[lang] ?? '', lang)).length;
+        step = step.next && !step.next.startsWith('@') ? byId.get(step.next) : undefined;
+      }
+      if (length >= max) {
+        this.add('error', flow.file, flow.start, `step "${flow.start}"`, `the first screen (${languageName(lang)}) is ${length} characters before the first question; keep it under ${max}`);
+      }
     }
   }
 
@@ -324,8 +361,9 @@ class Linter {
     }
     for (const h of hotlines) {
       const report = (m: string) => this.add('error', file, null, `hotline "${h.id}"`, m);
-      this.checkText(h.name, 'name', report, { placeholders: [] });
-      this.checkText(h.hours, 'hours', report, { placeholders: [] });
+      const warn = (m: string) => this.add('warning', file, null, `hotline "${h.id}"`, m);
+      this.checkText(h.name, 'name', report, { placeholders: [], warn });
+      this.checkText(h.hours, 'hours', report, { placeholders: [], warn });
       if (!h.number?.trim() && !h.url) report('has no number and no url');
     }
   }
@@ -336,29 +374,30 @@ class Linter {
     const { crisis, hotlines } = this.catalog;
     const ids = new Set(hotlines.map((h) => h.id));
     const report = (where: string) => (m: string) => this.add('error', file, null, where, m);
+    const warnAt = (where: string) => (m: string) => this.add('warning', file, null, where, m);
     const lines = (where: string, list: string[]) => {
       for (const id of list) if (!ids.has(id)) report(where)(`names the line "${id}", which data/hotlines.yaml does not have`);
     };
     for (const [kind, answer] of Object.entries(crisis.answers)) {
-      this.checkText(answer.text, 'text', report(`answer "${kind}"`), { placeholders: [] });
+      this.checkText(answer.text, 'text', report(`answer "${kind}"`), { placeholders: [], warn: warnAt(`answer "${kind}"`) });
       lines(`answer "${kind}"`, answer.lines);
     }
     lines('foreignLines', crisis.foreignLines);
     for (const [id, risk] of Object.entries(crisis.risks)) {
-      this.checkText(risk.text, 'text', report(`risk "${id}"`), { placeholders: [] });
+      this.checkText(risk.text, 'text', report(`risk "${id}"`), { placeholders: [], warn: warnAt(`risk "${id}"`) });
       lines(`risk "${id}"`, risk.lines);
     }
     for (const [key, text] of Object.entries(crisis.messages)) {
       const where = report(`message "${key}"`);
       if (key.endsWith('_label')) {
         const placeholders = key === 'call_label' ? ['number'] : [];
-        this.checkText(text, 'text', where, { placeholders });
+        this.checkText(text, 'text', where, { placeholders, warn: warnAt(`message "${key}"`) });
         for (const value of Object.values(text)) {
           const longest = hotlines.reduce((n, h) => Math.max(n, value.replace('{number}', h.number ?? '').length), 0);
           if (longest > LINE_LIMITS.labelLength) where(`"${value}" is ${longest} characters with the longest number; LINE shows at most ${LINE_LIMITS.labelLength}`);
         }
       } else {
-        this.checkText(text, 'text', where, { placeholders: key === 'alerted_none' ? ['next_opening'] : [] });
+        this.checkText(text, 'text', where, { placeholders: key === 'alerted_none' ? ['next_opening'] : [], warn: warnAt(`message "${key}"`) });
       }
     }
     for (const flow of Object.values(this.catalog.flows)) {
@@ -390,5 +429,14 @@ function walk(starts: string[], edges: Map<string, string[]>): Set<string> {
 }
 
 function languageName(lang: Language): string {
-  return { ja: 'ja (日本語)', en: 'en (English)', easy: 'easy (やさしい日本語)' }[lang];
+  const names: Record<Language, string> = {
+    ja: 'ja (日本語)',
+    en: 'en (English)',
+    easy: 'easy (やさしい日本語)',
+    zh: 'zh (简体中文)',
+    ko: 'ko (한국어)',
+    vi: 'vi (Tiếng Việt)',
+    pt: 'pt (Português)',
+  };
+  return names[lang];
 }

@@ -6,7 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   ENTRY_FLOW,
   commandsFileSchema,
@@ -16,6 +16,7 @@ import {
   messagesFileSchema,
   type Flow,
   type FlowCatalog,
+  type FlowChoice,
 } from './schema.js';
 import { crisisFileSchema } from './crisis-schema.js';
 
@@ -23,6 +24,7 @@ import { crisisFileSchema } from './crisis-schema.js';
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DEFAULT_FLOWS_DIR = join(REPO_ROOT, 'flows');
 export const DEFAULT_HOTLINES_FILE = join(REPO_ROOT, 'data', 'hotlines.yaml');
+export const DEFAULT_CENTERS_FILE = join(REPO_ROOT, 'data', 'centers.yaml');
 
 const MESSAGES_FILE = 'messages.yaml';
 const COMMANDS_FILE = 'commands.yaml';
@@ -62,6 +64,8 @@ export interface FlowSources {
   messages: SourceFile;
   commands: SourceFile;
   hotlines: SourceFile;
+  /** data/centers.yaml: the wards a `choicesFrom: wards` question offers. */
+  centers?: SourceFile;
   crisis: SourceFile;
 }
 
@@ -101,6 +105,7 @@ export async function readFlowSources(dir?: string): Promise<FlowSources> {
     messages: await read(own(MESSAGES_FILE, join(DEFAULT_FLOWS_DIR, MESSAGES_FILE))),
     commands: await read(own(COMMANDS_FILE, join(DEFAULT_FLOWS_DIR, COMMANDS_FILE))),
     hotlines: await read(own(HOTLINES_FILE, DEFAULT_HOTLINES_FILE)),
+    centers: await read(DEFAULT_CENTERS_FILE),
     crisis: await read(own(CRISIS_FILE, join(DEFAULT_FLOWS_DIR, CRISIS_FILE))),
   };
 }
@@ -141,6 +146,13 @@ export function buildFlowCatalog(sources: FlowSources): FlowCatalog {
   const hotlines = parseWith(sources.hotlines, hotlinesFileSchema, problems);
   const crisis = parseWith(sources.crisis, crisisFileSchema, problems);
 
+  const wards = sources.centers ? wardChoices(sources.centers, problems) : [];
+  for (const flow of Object.values(flows)) {
+    for (const step of flow.steps) {
+      if (step.type === 'question' && step.choicesFrom === 'wards') step.choices = [...wards, ...step.choices];
+    }
+  }
+
   if (problems.length > 0 || !messages || !commands || !hotlines || !crisis) throw new FlowLoadError(problems);
   return {
     entryFlow: ENTRY_FLOW,
@@ -151,6 +163,30 @@ export function buildFlowCatalog(sources: FlowSources): FlowCatalog {
     crisis,
     files: { messages: sources.messages.file, commands: sources.commands.file, hotlines: sources.hotlines.file, crisis: sources.crisis.file },
   };
+}
+
+const centersSourceSchema = z.looseObject({
+  centers: z.array(z.looseObject({ code: z.string(), ward: z.string(), wardLatin: z.string().optional() })).min(1),
+});
+
+/**
+ * One button per ward (区) of data/centers.yaml. A ward's branch offices (支所, written 「西京区（洛西）」)
+ * share the ward's button — 14 centers would not fit LINE's 13 quick replies — and the counsellor
+ * picks the branch at the handover. The value is the main center's code.
+ */
+function wardChoices(src: SourceFile, problems: FlowLoadProblem[]): FlowChoice[] {
+  const parsed = parseWith(src, centersSourceSchema, problems);
+  if (!parsed) return [];
+  return parsed.centers
+    .filter((c) => !/[（(]/.test(c.ward) && /^[a-z0-9][a-z0-9_]*$/.test(c.code))
+    .map((c) => {
+      const latin = c.wardLatin ?? c.ward;
+      return {
+        value: c.code,
+        label: { ja: c.ward, easy: c.ward, zh: c.ward, ko: latin, en: latin, vi: latin, pt: latin },
+        words: { ja: [c.ward.replace(/区$/, '')], en: [latin.replace(/ ward$/i, '')] },
+      };
+    });
 }
 
 function parseWith<S extends z.ZodType>(

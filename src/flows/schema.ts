@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { ConsulterType, Language } from '../conversation/types.js';
 import { MESSAGE_LANGUAGES, crisisTextSchema, type CrisisCatalog } from './crisis-schema.js';
 
-export const LANGUAGES = ['ja', 'en', 'easy'] as const satisfies readonly Language[];
+export const LANGUAGES = ['ja', 'en', 'easy', 'zh', 'ko', 'vi', 'pt'] as const satisfies readonly Language[];
 export const CONSULTER_TYPES = [
   'self',
   'family',
@@ -29,15 +29,14 @@ export const refSchema = z
     'write a step id, "@flow" or "@flow/step_id"',
   );
 
-export const localizedTextSchema = z
-  .object({ ja: z.string().optional(), en: z.string().optional(), easy: z.string().optional() })
-  .strict();
+const perLanguage = <T extends z.ZodType>(item: T) =>
+  z.object(Object.fromEntries(LANGUAGES.map((l) => [l, item.optional()])) as Record<Language, z.ZodOptional<T>>).strict();
+
+export const localizedTextSchema = perLanguage(z.string());
 export type LocalizedText = z.infer<typeof localizedTextSchema>;
 
 const wordListSchema = z.array(z.union([z.string(), z.number()]).transform(String));
-export const localizedWordsSchema = z
-  .object({ ja: wordListSchema.optional(), en: wordListSchema.optional(), easy: wordListSchema.optional() })
-  .strict();
+export const localizedWordsSchema = perLanguage(wordListSchema);
 export type LocalizedWords = z.infer<typeof localizedWordsSchema>;
 
 const oneOrMany = <T extends z.ZodType>(item: T) =>
@@ -66,6 +65,11 @@ export const choiceSchema = z
     /** Tell staff at once when this choice is picked (e.g. "close to my limit"). */
     alert: z.literal('high').optional(),
     /**
+     * The person asks the desk to come to them (a meeting, a home visit): an outreach task with a
+     * deadline is created for the desk (速やかにアウトリーチ).
+     */
+    outreach: z.enum(['meeting', 'home_visit']).optional(),
+    /**
      * This answer flags risk: the bot answers at once with the help in `risks.<id>` of
      * flows/crisis.yaml, offers a person now, and queues the case with what was collected so far.
      */
@@ -75,7 +79,7 @@ export const choiceSchema = z
 export type FlowChoice = z.infer<typeof choiceSchema>;
 
 /** Command buttons a question may show beside its choices. */
-export const STEP_COMMAND_BUTTONS = ['language', 'talk', 'help'] as const;
+export const STEP_COMMAND_BUTTONS = ['language', 'talk', 'help', 'hotlines'] as const;
 
 const baseStep = {
   id: idSchema,
@@ -94,6 +98,12 @@ export const messageStepSchema = z
     type: z.literal('message'),
     next: refSchema.optional(),
     link: z.object({ url: z.string().min(1), label: localizedTextSchema }).strict().optional(),
+    /**
+     * Hand what was gathered to staff when this message is shown, while the conversation goes on:
+     * `first_questions` after the few first questions ("tell us more" follows), `handover_request`
+     * when an agency asks for the fast track to the ward center.
+     */
+    queue: z.enum(['first_questions', 'handover_request']).optional(),
   })
   .strict();
 
@@ -106,6 +116,13 @@ export const questionStepSchema = z
     /** Short name of the item, shown in the summary the user confirms. */
     label: localizedTextSchema,
     choices: z.array(choiceSchema).default([]),
+    /** Choices made from data instead of written here: `wards` = the wards of data/centers.yaml. */
+    choicesFrom: z.enum(['wards']).optional(),
+    /**
+     * What a typed answer must look like to count as the answer (`phone`: a number with at least
+     * 8 digits). Text that does not fit is kept as the person's message, never as the answer.
+     */
+    expects: z.enum(['phone']).optional(),
     /** Where skip and free text lead (and choices without their own `next`). */
     next: refSchema.optional(),
     /** Recording a consent: value `yes` grants it, `no` refuses it, anything else records nothing. */
@@ -197,6 +214,12 @@ export const MESSAGE_KEYS = [
   'checkin_stop_label',
   'checkin_stopped',
   'staff_after_hours',
+  'first_message_ack',
+  'not_an_answer_ack',
+  'question_back_ack',
+  'sent_now_ack',
+  'send_now_label',
+  'outreach_ack',
 ] as const;
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
 
@@ -217,10 +240,15 @@ export const COMMAND_NAMES = [
   'lang_ja',
   'lang_en',
   'lang_easy',
+  'lang_zh',
+  'lang_ko',
+  'lang_vi',
+  'lang_pt',
   'hotlines',
   'start',
   'skip',
   'no_checkin',
+  'send_now',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 

@@ -80,6 +80,7 @@ export const caseLabels = {
     HANDOVER_UNACKNOWLEDGED: '受け止め待ち',
     FOLLOW_UP: '次の連絡',
     USER_CHECK_IN: '様子うかがい',
+    OUTREACH: 'アウトリーチ（面談・訪問）',
   },
   ageBand: {
     under15: '15歳未満',
@@ -94,6 +95,12 @@ export const caseLabels = {
     '80plus': '80代以上',
     unknown: '未回答',
   },
-  language: { ja: '日本語', en: '英語', easy: 'やさしい日本語' },
-  consentKind: { handover_ward_center: 'センターへのつなぎ', health_questions: '健康についての質問', check_in: '後日の様子うかがい' },
+  language: { ja: '日本語', en: '英語', easy: 'やさしい日本語', zh: '中国語（簡体字）', ko: '韓国語', vi: 'ベトナム語', pt: 'ポルトガル語' },
+  consentKind: {
+    handover_ward_center: 'センターへのつなぎ',
+    health_questions: '健康についての質問',
+    health_info: '健康についての質問',
+    check_in: '後日の様子うかがい',
+    agency_handover: 'センターとの共有（関係機関としての同意）',
+  },
 } as const;

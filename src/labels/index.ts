@@ -7,6 +7,7 @@
 // `export const <area>Labels = { <group>: { CODE: '日本語' } } as const;`, then add it to
 // LABEL_MODULES below (one line). Group names must be unique across modules (a unit test checks).
 import { caseLabels } from './cases.js';
+import { firstContactLabels } from './first-contact.js';
 import { centerLabels } from './center.js';
 import { crisisLabels } from './crisis.js';
 import { intakeSignalLabel, type IntakeLabelTable } from './intake.js';
@@ -17,9 +18,9 @@ import { staffLabels } from './staff.js';
 export type { IntakeLabel, IntakeLabelTable } from './intake.js';
 export { intakeSignalLabel } from './intake.js';
 
-export const LABEL_MODULES = { caseLabels, signalLabels, staffLabels, peopleLabels, centerLabels, crisisLabels } as const;
+export const LABEL_MODULES = { caseLabels, signalLabels, staffLabels, peopleLabels, centerLabels, crisisLabels, firstContactLabels } as const;
 
-export const labels = { ...caseLabels, ...signalLabels, ...staffLabels, ...peopleLabels, ...centerLabels, ...crisisLabels } as const;
+export const labels = { ...caseLabels, ...signalLabels, ...staffLabels, ...peopleLabels, ...centerLabels, ...crisisLabels, ...firstContactLabels } as const;
 
 export type LabelGroup = keyof typeof labels;
 export type LabelCode<G extends LabelGroup> = keyof (typeof labels)[G] & string;

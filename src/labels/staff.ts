@@ -5,6 +5,8 @@ export const staffLabels = {
   actorType: { staff: '職員', system: 'システム', user: '相談者' },
   auditAction: {
     'case.queued': '相談員につながりました',
+    'case.outreach_requested': '面談・訪問の希望（アウトリーチ）',
+    'case.outreach_done': 'アウトリーチ対応済み',
     'case.alert': 'リスクの信号',
     'case.claimed': '担当しました',
     'case.released': '担当を手放しました',

@@ -20,6 +20,8 @@ export type NotificationKind =
   | 'AWAITING_STAFF_REPLY'
   | 'HANDOVER_UNACKNOWLEDGED'
   | 'FOLLOW_UP'
+  | 'OUTREACH'
+  | 'outreach_requested'
   | 'escalation'
   | 'handover_received'
   | 'handover_acknowledged'
@@ -39,6 +41,8 @@ const titles: Record<NotificationKind, string> = {
   AWAITING_STAFF_REPLY: '相談者が相談員の返事を待っています。',
   HANDOVER_UNACKNOWLEDGED: '保健福祉センターへの引き継ぎが、まだ受け止められていません。',
   FOLLOW_UP: 'フォローアップの予定日になった相談があります。',
+  OUTREACH: 'アウトリーチ（面談・訪問）の期限になった相談があります。',
+  outreach_requested: 'ご本人から面談・訪問の希望がありました。速やかにアウトリーチしてください。',
   escalation: '【エスカレーション】対応されていないリマインダーがあります。',
   handover_received: '相談窓口から新しいつなぎが届きました。受け止めをお願いします。',
   handover_acknowledged: '保健福祉センターが、つないだ相談を受け止めました。',

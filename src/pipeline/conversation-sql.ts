@@ -227,6 +227,17 @@ export class WriteBatch {
     this.add(`INSERT INTO "IntakeAnswer" ("id", "caseId", "flowId", "stepId", "key", "value", "freeText", "createdAt") VALUES ${values.join(', ')}`);
   }
 
+  /** Funnel events: coded, nothing to encrypt. */
+  insertStepEvents(rows: { caseId: string; flowId: string; stepId: string; event: string; createdAt: Date }[]) {
+    if (rows.length === 0) return;
+    const values = rows.map(
+      (e) =>
+        `(${this.b.p(e.caseId, 'uuid')}, ${this.b.p(e.flowId, 'text')}, ${this.b.p(e.stepId, 'text')}, ${this.b.p(e.event, 'text')}, ${this.b.time(e.createdAt)})`,
+    );
+    // The serial id follows the order of the VALUES rows: the order the core produced them.
+    this.add(`INSERT INTO "IntakeStepEvent" ("caseId", "flowId", "stepId", "event", "createdAt") VALUES ${values.join(', ')}`);
+  }
+
   /** Inserts channel calls to make (src/pipeline/delivery.ts sends them); returns their ids in order. */
   insertDeliveries(rows: DeliveryRow[]): string[] {
     if (rows.length === 0) return [];

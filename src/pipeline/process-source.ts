@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { describeError, isTransientError } from '../platform/errors.js';
 import { dataCryptoOf, Prisma, sqlPoolOf, type Channel, type DataCrypto, type Db } from '../db/client.js';
-import { applyEffects, casePatchOf, intakeAnswerOf, type EffectContext } from '../cases/effects.js';
+import { applyEffects, casePatchOf, intakeAnswerOf, stepEventOf, type EffectContext } from '../cases/effects.js';
 import { decideComeback, recordComeback } from '../cases/returning.js';
 import type { ConversationContext, ConversationInput, DomainEffect, Language, OutboundMessage, StepResult, TriageResult } from '../conversation/types.js';
 import { inPgTransaction, prismaExecutor, type SqlExecutor } from '../db/sql.js';
@@ -83,7 +83,7 @@ function requirePrisma(store: EventStore, reason: string): Prisma.TransactionCli
 }
 
 /** Effects the SQL path writes itself; any other effect sends the event to the Prisma path. */
-const SQL_EFFECTS = new Set<DomainEffect['type']>(['openCase', 'updateCase', 'recordAnswer']);
+const SQL_EFFECTS = new Set<DomainEffect['type']>(['openCase', 'updateCase', 'recordAnswer', 'stepEvent']);
 
 /** Events the desk itself puts in a person's queue. */
 const DESK_EVENTS = new Set<string>(systemEventSchema.shape.system.options);
@@ -384,17 +384,20 @@ async function handleConversationEvent(
   if (sqlEffects) {
     // Intake effects only: merged into this statement's case write (see casePatchOf).
     const answers: Parameters<WriteBatch['insertIntakeAnswers']>[0] = [];
+    const steps: Parameters<WriteBatch['insertStepEvents']>[0] = [];
     let caseId = kase?.id ?? null;
     const createCase = !kase && result.effects.length > 0;
     if (createCase) caseId = randomUUID();
     for (const effect of result.effects) {
       Object.assign(casePatch, casePatchOf(effect));
       if (effect.type === 'recordAnswer') answers.push({ caseId: caseId!, ...intakeAnswerOf(effect), createdAt: now });
+      if (effect.type === 'stepEvent') steps.push({ caseId: caseId!, ...stepEventOf(effect), createdAt: now });
     }
     // A new case has no earlier state to keep: only the intake effects' columns (see insertCase).
     if (createCase) writes.insertCase({ id: caseId!, conversationId, channel, now, patch: { language, lastUserMessageAt: now, ...effectColumns(casePatch) } });
     else if (kase && Object.keys(casePatch).length > 0) writes.updateCase(kase.id, now, casePatch);
     writes.insertIntakeAnswers(answers);
+    writes.insertStepEvents(steps);
   } else {
     // The rows the effects build on go first; the domain services then work on them through Prisma.
     if (kase && Object.keys(casePatch).length > 0) writes.updateCase(kase.id, now, casePatch);

@@ -20,6 +20,8 @@ export const reminderPolicySchema = z.object({
   followUp: z.object({ remindAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/) }),
   escalation: z.object({ emergencyMinutes: minutes, deskMinutes: minutes }),
   userCheckIn: z.object({ defaultDays: z.number().int().positive() }),
+  /** 速やかにアウトリーチ: a meeting or home visit the person asked for is arranged within this desk time. */
+  outreach: z.object({ deskMinutes: minutes }).default({ deskMinutes: 480 }),
   /** The receiving center's side (src/center/). */
   centerCase: z
     .object({
@@ -88,6 +90,10 @@ export class ReminderPolicy {
   /** The opt-in check-in: `userCheckIn.defaultDays` service days later, an hour into desk time. */
   checkInDueAt(from: Date): Date {
     return this.deskMinutesFrom(this.desk.addBusinessDays(from, this.data.userCheckIn.defaultDays), 60);
+  }
+
+  outreachDueAt(requestedAt: Date): Date {
+    return this.deskMinutesFrom(requestedAt, this.data.outreach.deskMinutes);
   }
 
   escalationAt(urgency: Urgency, firedAt: Date): Date {

@@ -94,6 +94,11 @@ export const reminderRules = {
     await tx.reminder.updateMany({ where: { caseId: kase.id, kind: 'USER_CHECK_IN', firedAt: null, cancelledAt: null }, data: { cancelledAt: at } });
     return tx.reminder.create({ data: { kind: 'USER_CHECK_IN', caseId: kase.id, urgency: 'NORMAL', dueAt: policy.checkInDueAt(at) } });
   },
+  /** The person asked for a meeting or a home visit: the desk must reach out before this falls due. */
+  async outreachRequested(tx: Tx, policy: ReminderPolicy, kase: { id: string; urgency: Urgency }, at: Date) {
+    await tx.reminder.updateMany({ where: { caseId: kase.id, kind: 'OUTREACH', firedAt: null, cancelledAt: null }, data: { cancelledAt: at } });
+    return tx.reminder.create({ data: { kind: 'OUTREACH', caseId: kase.id, urgency: kase.urgency, dueAt: policy.outreachDueAt(at) } });
+  },
   /** Claimed, answered or closed: the reminders about waiting no longer apply. */
   async cancel(tx: Tx, caseId: string, kinds: ReminderKind[], at: Date) {
     const { count } = await tx.reminder.updateMany({

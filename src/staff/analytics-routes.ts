@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { analyticsExportRows, analyticsOverview, toCsv, weekOf, weekRange } from '../cases/analytics.js';
 import { recordAudit } from '../cases/audit.js';
+import { intakeFunnel } from '../cases/funnel.js';
 import type { CaseDeps } from '../cases/deps.js';
 import { HttpError } from '../http/errors.js';
 import { operation, type Operation } from './operations.js';
@@ -47,6 +48,21 @@ export function analyticsOperations(deps: CaseDeps): Operation[] {
         const { range, from, to } = rangeOf(query, deps.now());
         await recordAudit(db, auth.actor, 'analytics.viewed', null, { from, to }, deps.now());
         return analyticsOverview(db, range);
+      },
+    }),
+    operation({
+      method: 'get',
+      path: '/analytics/funnel',
+      tag: 'supervision',
+      roles: SUPERVISION,
+      summary: 'Where people give up: per intake question, consultations that reached it, answered, skipped, wrote instead, and stopped there',
+      description: 'From the stored funnel events (IntakeStepEvent), consultations first seen in the range. Coded only. Viewing is audited (analytics.viewed).',
+      query: analyticsQuery,
+      errors: { 400: 'Invalid range (more than 106 weeks, or from after to)' },
+      handle: async ({ auth, query }) => {
+        const { range, from, to } = rangeOf(query, deps.now());
+        await recordAudit(db, auth.actor, 'analytics.viewed', null, { from, to, view: 'funnel' }, deps.now());
+        return { from, to, steps: await intakeFunnel(db, range) };
       },
     }),
     operation({

@@ -184,6 +184,7 @@ export const labelsResponse = z.object({
     .record(z.string(), z.object({ label: z.string(), values: z.record(z.string(), z.string()) }))
     .describe('intake answer key → its question label and choice labels (Japanese, from flows/)'),
 });
+export * from './contract-intake.js';
 
 export * from './contract-center.js';
 export * from './contract-crisis.js';

@@ -19,6 +19,7 @@ import { staffOperations } from './routes.js';
 import { consoleOperations } from './console-routes.js';
 import { notificationOperations } from './notification-routes.js';
 import { analyticsOperations } from './analytics-routes.js';
+import { intakeOperations } from './intake-routes.js';
 import { centerOperations } from './center-routes.js';
 import { crisisOperations } from './crisis-routes.js';
 import { peopleOperations } from './people-routes.js';
@@ -94,6 +95,7 @@ export function createStaffRoutes(
     ...notificationOperations(db),
     ...consoleOperations(),
     ...analyticsOperations(deps),
+    ...intakeOperations(deps),
     ...centerOperations(deps),
     ...crisisOperations(db),
     ...peopleOperations({ deps, redis: runtime.redisFailFast, redisPrefix: config.redisPrefix, markLineRead: createLineReadMarker(config.line) }),

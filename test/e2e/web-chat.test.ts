@@ -62,7 +62,7 @@ describe('web chat in a real browser', () => {
 
     // Welcome, then "who is this about?" as real buttons.
     await lastChoices(page).first().waitFor({ timeout: 10_000 });
-    expect(await page.locator('#messages li.bot').first().textContent()).toContain('名前は言わなくても大丈夫');
+    expect(await page.locator('#messages li.bot').first().textContent()).toContain('名前は言わなくて大丈夫');
     await choose(page, '家族');
     await choose(page, '息子');
 
@@ -100,7 +100,7 @@ describe('web chat in a real browser', () => {
     for (let i = 0; i < 40; i++) {
       const labels = await lastChoices(page).allTextContents();
       if (labels.includes('この内容で送る')) break;
-      const pick = labels.find((l) => ['はい', 'このチャットで', 'いつでもいい'].includes(l)) ?? labels.find((l) => l.includes('スキップ')) ?? labels[0]!;
+      const pick = labels.find((l) => ['はい', '答える', 'このチャットで', 'いつでもいい'].includes(l)) ?? labels.find((l) => l.includes('スキップ')) ?? labels[0]!;
       const button = lastChoices(page).filter({ hasText: pick }).first();
       const count = await botMessageCount(page);
       await button.focus();

@@ -4,6 +4,7 @@
 import { label, type LabelGroup } from '../../../src/labels/index.js';
 import type { Jsonified } from '../types.js';
 import type { analyticsOverview } from '../../../src/cases/analytics.js';
+import type { FunnelStep } from '../../../src/cases/funnel.js';
 import '../styles/staff.css';
 import '../styles/dashboard.css';
 
@@ -246,6 +247,65 @@ function render(data: Analytics) {
   stackedWeeks($('chart-reminders'), weeks, reminderSeries, { description: '週ごとに発火したリマインダーの件数（種類別）', narrow: true });
 }
 
+/**
+ * Where people give up: one row per question, in the order people meet them, with a bar that
+ * splits those who reached it into answered / skipped / wrote instead / stopped here.
+ */
+function renderFunnel(node: HTMLElement, steps: Jsonified<FunnelStep>[]) {
+  if (steps.length === 0) {
+    node.replaceChildren(el('p', { className: 'hint', text: label('funnelText', 'empty') }));
+    return;
+  }
+  const parts = [
+    { key: 'answered', cls: 's0' },
+    { key: 'skipped', cls: 's7' },
+    { key: 'wrote', cls: 's2' },
+    { key: 'left', cls: 'u-high' },
+  ] as const;
+  const widest = Math.max(...steps.map((st) => st.reached), 1);
+  const head = el(
+    'tr',
+    {},
+    el('th', { scope: 'col', text: label('funnelColumn', 'question') }),
+    el('th', { scope: 'col', text: label('funnelColumn', 'reached') }),
+    parts.map((p) => el('th', { scope: 'col', text: label('funnelColumn', p.key) })),
+    el('th', { scope: 'col' }, el('span', { className: 'visually-hidden', text: label('funnelText', 'title') })),
+  );
+  const rows = steps.map((st) => {
+    let x = 0;
+    const bar = s(
+      'svg',
+      { viewBox: '0 0 200 14', width: 200, height: 14, role: 'img', 'aria-label': `${st.label}: ${parts.map((p) => `${label('funnelColumn', p.key)} ${st[p.key]}`).join('、')}` },
+      parts.map((p) => {
+        const w = (st[p.key] / widest) * 200;
+        const rect = s('rect', { x: x.toFixed(1), y: 1, width: w.toFixed(1), height: 12, class: p.cls });
+        x += w;
+        return rect;
+      }),
+    );
+    return el(
+      'tr',
+      {},
+      el('th', { scope: 'row' }, el('span', { className: 'funnel-flow', text: label('funnelFlow', st.flowId) }), ' ', st.label),
+      el('td', { text: String(st.reached) }),
+      parts.map((p) => el('td', { text: String(st[p.key]) })),
+      el('td', {}, bar),
+    );
+  });
+  node.replaceChildren(
+    legend(parts.map((p) => ({ label: label('funnelColumn', p.key), cls: p.cls }))),
+    el('div', { className: 'funnel-scroll' }, el('table', { className: 'funnel' }, el('thead', {}, head), el('tbody', {}, rows))),
+    el('p', { className: 'hint', text: label('funnelText', 'note') }),
+  );
+}
+
+async function loadFunnel(query: string) {
+  const response = await fetch(`${API}/analytics/funnel?${query}`, { credentials: 'same-origin' });
+  if (!response.ok) return;
+  const body = (await response.json()) as { steps: Jsonified<FunnelStep>[] };
+  renderFunnel($('chart-funnel'), body.steps);
+}
+
 /** The center's side: end reasons, plan goals per track with how many were achieved, referrals, step timings. */
 function renderCenter(c: Analytics['center']) {
   const entries = (counts: Record<string, number>, group: LabelGroup) =>
@@ -312,6 +372,7 @@ async function load() {
   }
   showMessage('');
   render(body);
+  await loadFunnel(query);
   document.body.dataset.state = 'ready';
 }
 

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { LANGUAGES } from '../../flows/schema.js';
 import type { ChannelAdapter, InterpretedEvent } from '../../pipeline/channel-adapter.js';
 import { sourceKeyFor } from '../../pipeline/inbox.js';
 
 /** What the web chat API stores as an inbound event's payload. */
 export const webEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('start'), channelUserId: z.string() }),
+  z.object({ type: z.literal('start'), channelUserId: z.string(), language: z.enum(LANGUAGES).optional() }),
   z.object({ type: z.literal('text'), channelUserId: z.string(), clientMessageId: z.string(), text: z.string() }),
   z.object({
     type: z.literal('choice'),
@@ -29,7 +30,12 @@ export const webAdapter: ChannelAdapter = {
     const event = parsed.data;
     switch (event.type) {
       case 'start':
-        return { kind: 'conversation', channelUserId: event.channelUserId, input: { kind: 'start' }, record: null };
+        return {
+          kind: 'conversation',
+          channelUserId: event.channelUserId,
+          input: event.language ? { kind: 'start', language: event.language } : { kind: 'start' },
+          record: null,
+        };
       case 'text':
         return {
           kind: 'conversation',

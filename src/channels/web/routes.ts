@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { LANGUAGES } from '../../flows/schema.js';
 import { deleteContactData } from '../../cases/data-deletion.js';
 import type { Message } from '../../db/client.js';
 import { HttpError } from '../../http/errors.js';
@@ -30,6 +31,8 @@ const sendSchema = z
   })
   .refine((body) => (body.text === undefined) !== (body.choice === undefined), 'send either text or choice');
 
+const sessionSchema = z.object({ language: z.enum(LANGUAGES).optional() }).strict();
+
 export interface WebMessageView {
   id: string;
   author: 'user' | 'bot' | 'staff';
@@ -59,6 +62,12 @@ export function toWebMessage(message: Message): WebMessageView {
     ...(message.clientMessageId ? { clientMessageId: message.clientMessageId } : {}),
     createdAt: message.createdAt.toISOString(),
   };
+}
+
+/** The bot's language in this person's conversation (the page's labels follow it). */
+async function conversationLanguage(db: Runtime['db'], contactId: string): Promise<string> {
+  const kase = await db.case.findFirst({ where: { conversation: { contactId } }, orderBy: { createdAt: 'desc' }, select: { language: true } });
+  return kase?.language ?? 'ja';
 }
 
 /** Characters as a person counts them (an emoji is one), not UTF-16 units. */
@@ -95,10 +104,12 @@ export function webChatRoutes(runtime: Runtime, hub: RealtimeHub, hooks: { onShu
     return stored[0]!;
   }
 
-  router.post('/sessions', limitByIp(limitSessionsPerIp, TOO_MANY), async (_req, res) => {
+  router.post('/sessions', limitByIp(limitSessionsPerIp, TOO_MANY), async (req, res) => {
+    // The browser's language, when it is one of the bot's: the welcome comes in it.
+    const { language } = sessionSchema.parse(req.body ?? {});
     const session = await createWebSession(db);
     const contact = (await findWebSession(db, session.token))!;
-    await enqueue(contact, `${contact.id}:start`, { type: 'start', channelUserId: contact.channelUserId });
+    await enqueue(contact, `${contact.id}:start`, { type: 'start', channelUserId: contact.channelUserId, ...(language ? { language } : {}) });
     res.status(201).json({ token: session.token });
   });
 
@@ -115,7 +126,8 @@ export function webChatRoutes(runtime: Runtime, hub: RealtimeHub, hooks: { onShu
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: 500,
     });
-    res.set('Cache-Control', 'no-store').json({ messages: messages.reverse().map(toWebMessage) });
+    const language = await conversationLanguage(db, contact.id);
+    res.set('Cache-Control', 'no-store').json({ messages: messages.reverse().map(toWebMessage), language });
   });
 
   router.post('/messages', async (req, res) => {
@@ -154,7 +166,11 @@ export function webChatRoutes(runtime: Runtime, hub: RealtimeHub, hooks: { onShu
           const message = await db.message.findFirst({
             where: { id: event.messageId, conversation: { contactId: contact.id }, hiddenAt: null },
           });
-          if (message) send('message', toWebMessage(message));
+          if (message) {
+            // A bot answer may come in another language than the last one (the person switched).
+            const language = message.author === 'BOT' ? await conversationLanguage(db, contact.id) : undefined;
+            send('message', { ...toWebMessage(message), ...(language ? { language } : {}) });
+          }
         } else if (event.type === 'typing') {
           send('typing', { on: event.on });
         } else if (event.type === 'conversation-deleted') {

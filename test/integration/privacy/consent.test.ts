@@ -52,7 +52,7 @@ describe('consent records', () => {
     expect(consent.caseId).not.toBeNull();
     // The chat goes on with the next question, which is not about health.
     const next = messages.at(-1);
-    expect(next.text).toContain('相談している人や場所');
+    expect(next.text).toContain('様子をうかがってもいいですか');
     expect(messages.map((m) => m.text).join('\n')).not.toMatch(/病院や相談先に通っていますか|体や心の調子で気になること/);
   });
 });

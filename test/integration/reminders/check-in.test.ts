@@ -31,7 +31,8 @@ describe('opt-in check-in', () => {
         await client.send({ choice: last.choices.find((c: { label: string }) => c.label === answer) });
         return;
       }
-      const pick = labels.find((l) => l === '本人' || l.includes('このチャット')) ?? labels.find((l) => l.includes('スキップ')) ?? labels[0];
+      // Myself, "tell us more" (the check-in is among the further questions), this chat; else skip.
+      const pick = labels.find((l) => ['自分のこと', '答える'].includes(l) || l.includes('このチャット')) ?? labels.find((l) => l.includes('スキップ')) ?? labels[0];
       const count = (await client.messages()).length;
       await client.send({ choice: last.choices.find((c: { label: string }) => c.label === pick) });
       await waitFor(async () => (await client.messages()).length > count + 1);

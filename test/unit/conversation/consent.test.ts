@@ -21,7 +21,7 @@ const SENSITIVE: Record<'ja' | 'en' | 'easy', RegExp> = {
 };
 
 /** Steps that name health only to say it is asked later, after consent. */
-const DEFERS_TO_CONSENT = new Set(['agency/handover_summary']);
+const DEFERS_TO_CONSENT = new Set<string>();
 /** Steps that name health without asking about the person's: the writer's own organisation type. */
 const NOT_ABOUT_THE_PERSON = new Set(['agency/organisation']);
 
@@ -94,7 +94,7 @@ function walkAll(consentAnswer: 'no' | 'skip'): Walk[] {
 describe('consent before sensitive questions', () => {
   it('every question about health, treatment or disability waits for the health consent', () => {
     const gated = gatedBy(HEALTH);
-    expect(gated).toEqual(new Set(['self/health_care', 'self/health_notes', 'family/health_care', 'family/health_notes', 'agency/health_care']));
+    expect(gated).toEqual(new Set(['self/health_care', 'family/health_care']));
     for (const { ref, step } of questions()) {
       if (step.consent || gated.has(ref) || NOT_ABOUT_THE_PERSON.has(ref)) continue;
       for (const lang of ['ja', 'en', 'easy'] as const) {
@@ -132,22 +132,30 @@ describe('consent before sensitive questions', () => {
       }
       // The conversation goes on: the intake reaches staff, and nothing health-related is in its summary.
       const queued = walk.results.flatMap((r) => effectsOf(r, 'queueForStaff'));
-      expect(queued.map((q) => q.reason), label).toEqual(['completed']);
-      const summary = queued[0]!.summary;
+      expect(queued.map((q) => q.reason).at(-1), label).toBe('completed');
+      const summary = queued.at(-1)!.summary;
       expect(Object.keys(summary.answers).filter((k) => gated.has(`self/${k}`) || k === 'health_care' || k === 'health_notes'), label).toEqual([]);
       expect(summary.consents[HEALTH] ?? false).toBe(false);
     }
     expect(consentsSeen).toBeGreaterThan(3);
   });
 
-  it('asks the handover consent before the hand-off (except neighbours), records a refusal with its wording, and carries on', () => {
+  it('asks the handover consent before the summary (except neighbours and agencies), records a refusal with its wording, and carries on', () => {
     for (const walk of walkAll('no')) {
       const label = walk.trail.join(' → ');
       const askedHandover = walk.asked.includes('closing/handover_consent');
       const neighbour = walk.asked.some((r) => r.startsWith('neighbour/'));
-      if (!neighbour) expect(askedHandover, label).toBe(true);
+      const agency = walk.asked.some((r) => r.startsWith('agency/'));
+      if (!neighbour && !agency && walk.asked.includes('closing/summary')) expect(askedHandover, label).toBe(true);
       const effects = walk.results.flatMap((r) => r.effects);
       const consents = effects.filter((e) => e.type === 'recordConsent') as { kind: string; granted: boolean; wordingVersion: string }[];
+      // An agency's answers are the agency's: never recorded as the person's handover consent.
+      if (agency) {
+        expect(consents.filter((c) => c.kind === HANDOVER), label).toEqual([]);
+        if (walk.asked.some((r) => r.endsWith('_consent') && r.startsWith('agency/'))) {
+          expect(consents.filter((c) => c.kind === 'agency_handover').map((c) => c.granted), label).toEqual([false]);
+        }
+      }
       if (askedHandover) {
         expect(consents.filter((c) => c.kind === HANDOVER), label).toEqual([{ type: 'recordConsent', kind: HANDOVER, granted: false, wordingVersion: 'handover-v1' }]);
         // Asked before the summary is confirmed and the case handed to staff.

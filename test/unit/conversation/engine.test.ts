@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initialState, runConversationStep, type Language } from '../../../src/conversation/index.js';
+import { initialState, runConversationStep, type Language, type TriageResult } from '../../../src/conversation/index.js';
 import type { FlowCatalog } from '../../../src/flows/index.js';
 import {
   Conversation,
@@ -48,19 +48,27 @@ function crisisAnswer(r: Result) {
 }
 
 describe('welcome', () => {
-  it('says it is free and anonymous, when staff reply, links the privacy notice, lists 24-hour numbers, then asks who', () => {
+  it('is short: free and anonymous, when staff reply, the privacy notice, a tap target for danger, then asks who', () => {
     const c = new Conversation(catalog);
     const r = c.start();
     expectWithinLineLimits(r.messages);
     expect(effectsOf(r, 'openCase')).toEqual([{ type: 'openCase', consulterType: null, language: 'ja' }]);
     const text = allText(r);
-    expect(text).toContain('名前は言わなくても大丈夫');
+    expect(text).toContain('名前は言わなくて大丈夫');
     expect(text).toContain('無料');
     expect(text).toContain('受付時間内');
-    for (const n of hotlineNumbers()) expect(text).toContain(n);
+    expect(text).toContain('そのまま書いてください');
+    // Everything before the first question is well under 250 characters.
+    expect(r.messages.slice(0, -1).map((m) => m.text).join('').length).toBeLessThan(250);
     expect(r.messages.find((m) => m.type === 'link')).toMatchObject({ url: '/privacy' });
-    expect(lastChoices(r).map((x) => x.data)).toContain('a:intake:who:family');
-    expect(lastChoices(r).map((x) => x.data)).toContain('cmd:language');
+    const buttons = lastChoices(r).map((x) => x.data);
+    expect(buttons).toContain('a:intake:who:family');
+    expect(buttons).toContain('cmd:hotlines');
+    expect(buttons).toContain('cmd:language');
+    expect(buttons).toContain('cmd:send_now');
+    const numbers = c.choice('cmd:hotlines');
+    // The numbers come as tap targets (tel:) — in the text or on the buttons of the crisis answer.
+    for (const n of ['110', '119']) expect(JSON.stringify(numbers.messages)).toContain(n);
   });
 
   it('after hours says a counsellor replies from the next opening, in every language', () => {
@@ -68,6 +76,10 @@ describe('welcome', () => {
       ['ja', { kind: 'start' }],
       ['en', { kind: 'text', text: 'English' }],
       ['easy', { kind: 'text', text: 'やさしいにほんご' }],
+      ['zh', { kind: 'choice', data: 'cmd:lang_zh' }],
+      ['ko', { kind: 'text', text: '한국어' }],
+      ['vi', { kind: 'choice', data: 'cmd:lang_vi' }],
+      ['pt', { kind: 'text', text: 'Português' }],
     ] as const) {
       const r = runConversationStep(catalog, null, first, makeContext(new Date(), { open: false }));
       expect(allText(r)).toContain(NEXT_OPENING[lang]);
@@ -77,11 +89,39 @@ describe('welcome', () => {
     }
   });
 
-  it('keeps a first message that is a story, then welcomes', () => {
+  it('a first message that is a story is the consultation: kept, sent to staff at once, welcomed', () => {
     const c = new Conversation(catalog);
     const r = c.text('息子が10年部屋から出てきません。どうしたらいいでしょうか');
     expect(effectsOf(r, 'recordAnswer')[0]).toMatchObject({ key: 'message', freeText: expect.stringContaining('10年') });
+    expect(effectsOf(r, 'queueForStaff').map((q) => q.reason)).toEqual(['first_message']);
+    expect(allText(r)).toContain('しっかり受け取りました');
     expect(c.s.cursor).toEqual({ flow: 'intake', step: 'who' });
+  });
+
+  it('a person who simply writes in Chinese, Korean, Vietnamese or Portuguese is answered in it at once', () => {
+    const cases = [
+      ['zh', '我儿子不出门已经五年了'],
+      ['ko', '아들이 5년째 방에서 나오지 않아요'],
+      ['vi', 'Con trai tôi không ra khỏi phòng đã 5 năm'],
+      ['pt', 'O meu filho não sai do quarto há cinco anos'],
+    ] as const;
+    for (const [lang, text] of cases) {
+      const triage: TriageResult = { urgency: 'normal', signals: [], score: 0, check: false, kinds: [], language: lang };
+      const r = runConversationStep(catalog, null, { kind: 'text', text }, makeContext(new Date(), { triage }));
+      expect(r.state.language, lang).toBe(lang);
+      expect(effectsOf(r, 'openCase')[0]!.language).toBe(lang);
+      const welcome = catalog.flows.intake!.steps[0]!.text[lang]!.split('\n')[0]!;
+      expect(allText(r)).toContain(welcome);
+      expect(allText(r)).not.toMatch(/[\u3040-\u30ff]/);
+    }
+  });
+
+  it('a language chosen by the person stays, whatever they write next', () => {
+    const c = new Conversation(catalog);
+    c.start();
+    c.choice('cmd:lang_en');
+    c.text('我想咨询', { triage: { urgency: 'normal', signals: [], score: 0, check: false, kinds: [], language: 'zh' } });
+    expect(c.s.language).toBe('en');
   });
 });
 
@@ -210,8 +250,10 @@ describe('danger hook', () => {
     const r = c.text('もう疲れ果てました', { triage: HIGH });
     expect(effectsOf(r, 'raiseAlert')).toEqual([{ type: 'raiseAlert', urgency: 'high', signals: ['exhaustion'], score: 42, kinds: [] }]);
     expect(allText(r)).toContain('つらい気持ちを書いてくださって');
-    expect(effectsOf(r, 'recordAnswer')[0]).toMatchObject({ key: 'age_band', value: null, freeText: 'もう疲れ果てました' });
-    expect(c.s.cursor?.step).toBe('duration');
+    // Not an answer to "how old?": kept as their message, and the question asked again.
+    expect(effectsOf(r, 'recordAnswer')[0]).toMatchObject({ key: 'message', value: null, freeText: 'もう疲れ果てました' });
+    expect(c.s.answers.age_band).toBeUndefined();
+    expect(c.s.cursor?.step).toBe('age_band');
     const again = c.text('本当に疲れた', { triage: HIGH });
     expect(effectsOf(again, 'raiseAlert')).toEqual([]);
     expect(c.s.phase).toBe('intake');
@@ -219,7 +261,7 @@ describe('danger hook', () => {
 
   it('a choice marked risk: answered at once with help, queued, and the questions go on when the person wants', () => {
     const c = atFamilyAge();
-    for (let i = 0; i < 10 && c.s.cursor?.step !== 'exhaustion'; i++) c.choice(lastChoices(c.last).at(-1)!.data);
+    for (let i = 0; i < 10 && c.s.cursor?.step !== 'exhaustion'; i++) c.choice(lastChoices(c.last).find((b) => b.data.startsWith('skip:'))!.data);
     const r = c.tap('limit');
     expect(effectsOf(r, 'raiseAlert')).toEqual([{ type: 'raiseAlert', urgency: 'high', signals: ['answer:family_exhaustion=limit'], score: 60, kinds: [] }]);
     expect(effectsOf(r, 'queueForStaff').map((q) => q.reason)).toEqual(['risk']);
@@ -230,8 +272,8 @@ describe('danger hook', () => {
     expect(lastChoices(r).map((x) => x.data)).toEqual(['cmd:talk', 'sys:continue:go']);
     expect(r.messages).toHaveLength(1); // the next question waits
     const next = c.tap('質問にもどる');
-    expect(c.s.cursor?.step).toBe('health_consent');
-    expect(allText(next)).toContain('体や心の調子');
+    expect(c.s.cursor?.step).toBe('help_wanted');
+    expect(allText(next)).toContain('どんなことがあるといいですか');
   });
 });
 
@@ -240,7 +282,13 @@ describe('anywhere commands in all three languages', () => {
     ja: { talk: '人と話したいです', restart: '最初から', pause: 'やめる', delete: 'データを消して', help: 'ヘルプ', language: '言語' },
     en: { talk: 'Talk to a person', restart: 'start over', pause: 'Pause', delete: 'delete my data', help: 'help', language: 'Language' },
     easy: { talk: 'ひとと はなしたい', restart: 'さいしょから', pause: 'やすむ', delete: 'データを けして', help: 'つかいかた', language: 'ことば' },
+    zh: { talk: '人工', restart: '重新开始', pause: '休息', delete: '删除数据', help: '帮助', language: '语言' },
+    ko: { talk: '상담원', restart: '처음부터', pause: '쉬기', delete: '데이터 삭제', help: '도움말', language: '언어' },
+    vi: { talk: 'nói chuyện với người', restart: 'bắt đầu lại', pause: 'nghỉ', delete: 'xóa dữ liệu', help: 'trợ giúp', language: 'ngôn ngữ' },
+    pt: { talk: 'falar com alguém', restart: 'recomeçar', pause: 'pausa', delete: 'apagar dados', help: 'ajuda', language: 'idioma' },
   };
+  const ALL = ['ja', 'en', 'easy', 'zh', 'ko', 'vi', 'pt'] as const;
+  const CONTINUE: Record<Language, string> = { ja: '続きから', en: 'Continue', easy: '続（つづ）きから', zh: '继续', ko: '이어서 하기', vi: 'Tiếp tục', pt: 'Continuar' };
 
   function inLanguage(lang: Language): Conversation {
     const c = atFamilyAge();
@@ -248,7 +296,7 @@ describe('anywhere commands in all three languages', () => {
     return c;
   }
 
-  it.each(['ja', 'en', 'easy'] as const)('%s: talk to a person queues for staff and keeps accepting messages', (lang) => {
+  it.each(ALL)('%s: talk to a person queues for staff and keeps accepting messages', (lang) => {
     const c = inLanguage(lang);
     const r = c.text(words[lang].talk);
     expect(effectsOf(r, 'queueForStaff').map((q) => q.reason)).toEqual(['requested']);
@@ -262,7 +310,7 @@ describe('anywhere commands in all three languages', () => {
     expect(c.s.cursor).toEqual({ flow: 'family', step: 'age_band' });
   });
 
-  it.each(['ja', 'en', 'easy'] as const)('%s: start over, pause, delete, help, language', (lang) => {
+  it.each(ALL)('%s: start over, pause, delete, help, language', (lang) => {
     const c = inLanguage(lang);
     c.text(words[lang].restart);
     expect(c.s.cursor).toEqual({ flow: 'intake', step: 'who' });
@@ -272,7 +320,7 @@ describe('anywhere commands in all three languages', () => {
     const paused = c.text(words[lang].pause);
     expect(c.s.pending).toBe('resume');
     expect(paused.messages).toHaveLength(1);
-    const resumed = c.text(lang === 'en' ? 'Continue' : lang === 'ja' ? '続きから' : 'つづきから');
+    const resumed = c.text(CONTINUE[lang]);
     expect(c.s.pending).toBeNull();
     expect(lastChoices(resumed).map((x) => x.data)).toContain('a:intake:who:self');
 
@@ -281,7 +329,7 @@ describe('anywhere commands in all three languages', () => {
     expect(lastChoices(help).map((x) => x.data)).toContain('a:intake:who:self');
 
     const menu = c.text(words[lang].language);
-    expect(lastChoices(menu).map((x) => x.data)).toEqual(['cmd:lang_ja', 'cmd:lang_en', 'cmd:lang_easy']);
+    expect(lastChoices(menu).map((x) => x.data)).toEqual(['cmd:lang_ja', 'cmd:lang_easy', 'cmd:lang_en', 'cmd:lang_zh', 'cmd:lang_ko', 'cmd:lang_vi', 'cmd:lang_pt']);
 
     const ask = c.text(words[lang].delete);
     expect(c.s.pending).toBe('deleteConfirm');
@@ -296,7 +344,7 @@ describe('anywhere commands in all three languages', () => {
   it('a command word inside a longer message is just text', () => {
     const c = atFamilyAge();
     const r = c.text('学校をやめることにしたそうです');
-    expect(effectsOf(r, 'recordAnswer')[0]).toMatchObject({ key: 'age_band', freeText: '学校をやめることにしたそうです' });
+    expect(effectsOf(r, 'recordAnswer')[0]).toMatchObject({ key: 'message', freeText: '学校をやめることにしたそうです' });
     expect(c.s.pending).toBeNull();
   });
 
@@ -310,7 +358,7 @@ describe('anywhere commands in all three languages', () => {
   it('rich-menu style command buttons work in any phase; crisis numbers on request without alerting', () => {
     const c = new Conversation(catalog);
     const r = c.choice('cmd:hotlines');
-    expect(allText(r)).toContain('0120-279-338');
+    expect(JSON.stringify(r.messages)).toMatch(/0120-?279-?338/);
     expect(effectsOf(r, 'raiseAlert')).toEqual([]);
     expect(c.s.cursor).toEqual({ flow: 'intake', step: 'who' });
     c.choice('cmd:start');
@@ -353,9 +401,9 @@ describe('language switch', () => {
     expect(effectsOf(r, 'updateCase')).toEqual([{ type: 'updateCase', patch: { language: 'en' } }]);
     expect(allText(r)).toContain('I will continue in English.');
     expect(allText(r)).toContain('How old is the person');
-    expect(lastChoices(r).at(-1)!.label).toBe('Skip');
+    expect(lastChoices(r).map((b) => b.label).slice(-2)).toEqual(['Skip', 'Send as it is']);
     const easy = c.choice('cmd:lang_easy');
-    expect(allText(easy)).toContain('ほんにんは なんさいぐらいですか');
+    expect(allText(easy)).toContain('本人（ほんにん）は 何歳（なんさい）ですか');
     // answers typed in another language still match
     c.text('40代');
     expect(c.s.answers.age_band).toBe('40s');
@@ -366,10 +414,10 @@ describe('never turn away', () => {
   it('skip by button and by words records a skipped answer and moves on', () => {
     const c = atFamilyAge();
     for (const [input, step] of [
-      [{ kind: 'choice', data: 'skip:family:age_band' }, 'duration'],
-      [{ kind: 'text', text: 'とばす' }, 'going_out'],
-      [{ kind: 'text', text: 'Skip' }, 'household'],
-      [{ kind: 'text', text: '答えたくないです' }, 'household_oldest'],
+      [{ kind: 'choice', data: 'skip:family:age_band' }, 'worries'],
+      [{ kind: 'text', text: 'とばす' }, 'exhaustion'],
+      [{ kind: 'text', text: 'Skip' }, 'help_wanted'],
+      [{ kind: 'text', text: '答えたくないです' }, 'more'],
     ] as const) {
       const r = c.send(input);
       expect(effectsOf(r, 'recordAnswer')[0]).toMatchObject({ value: null, freeText: null });
@@ -377,15 +425,62 @@ describe('never turn away', () => {
     }
   });
 
-  it('free text at a choice step is kept with that item and the next question follows', () => {
+  it.each([
+    ['emoji', '😭😭😭'],
+    ['a long story', `5年間、自分の部屋から出てきません。${'ごはんも部屋の前に置いています。'.repeat(200)}`],
+    ['a question back', 'これって誰が読むんですか？'],
+    ['a paste of one letter', 'あ'.repeat(5000)],
+  ])('free text that is not an answer (%s) is kept as their message, acknowledged, and the question asked again — never the answer', (_kind, text) => {
     const c = atFamilyAge();
-    const r = c.text('たぶん40歳くらいだと思います');
+    const r = c.text(text);
     expect(effectsOf(r, 'recordAnswer')).toEqual([
-      { type: 'recordAnswer', flowId: 'family', stepId: 'age_band', key: 'age_band', value: null, freeText: 'たぶん40歳くらいだと思います' },
+      { type: 'recordAnswer', flowId: 'family', stepId: 'age_band', key: 'message', value: null, freeText: text },
     ]);
-    expect(allText(r)).toContain('書いてくださって');
-    expect(c.s.cursor?.step).toBe('duration');
-    expect(c.s.freeText.age_band).toEqual(['たぶん40歳くらいだと思います']);
+    expect(effectsOf(r, 'stepEvent').map((e) => e.event)).toEqual(['wrote', 'reached']);
+    expect(allText(r)).toMatch(/受け取りました|ご質問ありがとうございます/);
+    expect(c.s.cursor?.step).toBe('age_band');
+    expect(c.s.answers.age_band).toBeUndefined();
+    expect(c.s.freeText.age_band).toBeUndefined();
+    // Written again: still not the answer, and the conversation moves on.
+    const again = c.text(text);
+    expect(effectsOf(again, 'recordAnswer').every((a) => a.key === 'message')).toBe(true);
+    expect(c.s.cursor?.step).toBe('worries');
+    expect('age_band' in c.s.answers).toBe(false);
+  });
+
+  it('a question back is answered as a question, not as "thank you for writing"', () => {
+    const c = atFamilyAge();
+    expect(allText(c.text('これって誰が読むんですか？'))).toContain('ご質問ありがとうございます');
+  });
+
+  it('a phone number question takes a number, and only a number', () => {
+    const c = new Conversation(catalog);
+    c.start();
+    c.tap('self');
+    c.tap('20s');
+    c.tap('listen');
+    c.tap('phone');
+    expect(c.s.cursor?.step).toBe('phone_number');
+    c.text('😭😭😭');
+    expect(c.s.answers.phone).toBeUndefined();
+    expect(c.s.cursor?.step).toBe('phone_number');
+    c.text('０９０−１２３４−５６７８');
+    expect(c.s.answers.phone).toBeNull();
+    expect(c.s.freeText.phone).toEqual(['０９０−１２３４−５６７８']);
+  });
+
+  it('"send as it is" sends now: no more questions come', () => {
+    const c = atFamilyAge();
+    const r = c.tap('cmd:send_now'.split(':')[1]!);
+    expect(effectsOf(r, 'queueForStaff').map((q) => q.reason)).toEqual(['sent_now']);
+    expect(c.s.phase).toBe('handedOff');
+    expect(lastChoices(r).map((x) => x.data)).toEqual(['sys:continue:go']);
+    const typed = new Conversation(catalog);
+    typed.start();
+    typed.text('このまま届けて');
+    expect(typed.s.phase).toBe('handedOff');
+    const after = typed.text('よろしくお願いします');
+    expect(after.messages.every((m) => m.type !== 'choices' || m.choices.every((x) => !x.data.startsWith('a:')))).toBe(true);
   });
 
   it('typing a choice label answers the question', () => {
@@ -401,8 +496,8 @@ describe('never turn away', () => {
       const r = c.choice(data);
       expect(effectsOf(r, 'recordAnswer'), data).toEqual([]);
       expect(allText(r), data).toContain('前のメッセージ');
-      expect(lastChoices(r).map((x) => x.data), data).toContain('skip:family:duration');
-      expect(c.s.cursor?.step).toBe('duration');
+      expect(lastChoices(r).map((x) => x.data), data).toContain('skip:family:worries');
+      expect(c.s.cursor?.step).toBe('worries');
     }
   });
 
@@ -438,7 +533,7 @@ describe('consent before health questions', () => {
     const c = new Conversation(catalog);
     c.start();
     c.tap('self');
-    for (let i = 0; i < 10 && c.s.cursor?.step !== 'health_consent'; i++) c.choice(lastChoices(c.last)[0]!.data);
+    for (let i = 0; i < 20 && c.s.cursor?.step !== 'health_consent'; i++) c.choice(lastChoices(c.last)[0]!.data);
     expect(c.s.cursor?.step).toBe('health_consent');
     return c;
   }
@@ -454,14 +549,14 @@ describe('consent before health questions', () => {
     const c = atConsent();
     const r = c.tap('no');
     expect(effectsOf(r, 'recordConsent')[0]).toMatchObject({ granted: false });
-    expect(c.s.cursor?.step).toBe('connections');
+    expect(c.s.cursor?.step).toBe('check_in');
   });
 
   it('skip records no consent and skips them too', () => {
     const c = atConsent();
     const r = c.text('スキップ');
     expect(effectsOf(r, 'recordConsent')).toEqual([]);
-    expect(c.s.cursor?.step).toBe('connections');
+    expect(c.s.cursor?.step).toBe('check_in');
   });
 });
 
@@ -525,8 +620,8 @@ describe('resume after a gap', () => {
     const c = atFamilyAge();
     c.text('20代', { advanceMinutes: 10 });
     expect(c.s.answers.age_band).toBe('20s');
-    c.tap('1_3y', { advanceMinutes: 600 });
-    expect(c.s.answers.duration).toBe('1_3y');
+    c.tap('money', { advanceMinutes: 600 });
+    expect(c.s.answers.household_worries).toBe('money');
     expect(c.s.pending).toBeNull();
   });
 });
@@ -614,7 +709,7 @@ describe('staff, inactivity, stop', () => {
 });
 
 describe('paths by who is writing', () => {
-  it('agency with an assessment: handover summary and key items only', () => {
+  it('agency with an assessment: the fast track to a handover request; the agency consents as itself, the person\'s consent is asked apart', () => {
     const c = new Conversation(catalog);
     c.start();
     c.tap('agency');
@@ -622,33 +717,84 @@ describe('paths by who is writing', () => {
     c.tap('yes');
     expect(c.s.cursor?.step).toBe('handover_summary');
     c.text('70代の母と40代の本人の二人暮らし。本人は支援を希望。');
-    expect(c.s.cursor?.step).toBe('age_band');
+    expect(c.s.cursor?.step).toBe('fast_age_band');
     c.tap('40s');
-    expect(c.s.cursor?.step).toBe('household_oldest');
-    c.tap('70s');
-    expect(c.s.cursor?.step).toBe('person_aware');
-  });
-
-  it('neighbour: no questions about consent to share, a gentle way to stay in touch', () => {
-    const c = new Conversation(catalog);
-    c.start();
-    c.tap('neighbour');
-    c.tap('neighbour');
-    const r = c.text('最近お見かけしないので気になっています');
-    expect(allText(r)).toContain('無理に何かをしなくても大丈夫');
-    c.tap('yes');
-    for (let i = 0; i < 10 && c.s.cursor?.step !== 'summary'; i++) {
-      expect(c.s.cursor?.step).not.toBe('handover_consent');
-      c.choice(lastChoices(c.last).at(-1)!.data);
-    }
+    expect(c.s.cursor?.step).toBe('agency_consent');
+    const agreed = c.tap('yes');
+    // The agency's own consent, under its own kind — never the person's handover consent.
+    expect(effectsOf(agreed, 'recordConsent')).toEqual([{ type: 'recordConsent', kind: 'agency_handover', granted: true, wordingVersion: 'agency-handover-v1' }]);
+    expect(c.s.cursor?.step).toBe('person_consent');
+    const reported = c.tap('yes');
+    expect(effectsOf(reported, 'recordConsent')).toEqual([]);
+    expect(c.s.answers.person_consent).toBe('yes');
+    expect(c.s.consents.handover_ward_center).toBeUndefined();
+    // The ward, by button, from data/centers.yaml.
+    expect(c.s.cursor?.step).toBe('ward');
+    expect(lastChoices(c.last).map((b) => b.label)).toEqual(expect.arrayContaining(['北区', '伏見区', '西京区']));
+    const request = c.tap('fushimi');
+    expect(effectsOf(request, 'queueForStaff').map((q) => q.reason)).toEqual(['handover_request']);
+    expect(effectsOf(request, 'queueForStaff')[0]!.summary.answers.ward).toBe('fushimi');
     expect(c.s.cursor?.step).toBe('summary');
   });
 
-  it('textFor: agency staff see their own wording of the consent question', () => {
+  it('neighbour who wants no further contact is asked for none', () => {
     const c = new Conversation(catalog);
     c.start();
-    c.tap('agency');
-    for (let i = 0; i < 30 && c.s.cursor?.step !== 'handover_consent'; i++) c.choice(lastChoices(c.last).at(-1)!.data);
-    expect(allText(c.last)).toContain('ご本人・ご家族の同意の状況');
+    c.tap('neighbour');
+    c.tap('neighbour');
+    c.text('最近お見かけしないので気になっています');
+    const r = c.tap('once');
+    expect(c.s.phase).toBe('handedOff');
+    expect(allText(r)).toContain('こちらから連絡することはありません');
+    expect(effectsOf(r, 'recordConsent')).toEqual([]);
+    expect(Object.keys(c.s.answers)).not.toContain('check_in');
+    expect(Object.keys(c.s.answers)).not.toContain('contact_method');
+  });
+
+  it('neighbour who stays in touch: no consent to share, a gentle check-in question', () => {
+    const c = new Conversation(catalog);
+    c.start();
+    c.tap('neighbour');
+    c.tap('neighbour');
+    c.text('最近お見かけしないので気になっています');
+    const r = c.tap('yes');
+    expect(allText(r)).toContain('無理をしなくても大丈夫');
+    expect(c.s.cursor?.step).toBe('check_in');
+    c.tap('no');
+    expect(c.s.cursor?.step).toBe('summary');
+  });
+
+  it('a person writing about themself who asks for a meeting or a visit creates one outreach task', () => {
+    for (const [value, kind] of [['meeting', 'meeting'], ['home_visit', 'home_visit']] as const) {
+      const c = new Conversation(catalog);
+      c.start();
+      c.tap('self');
+      c.tap('20s');
+      const r = c.tap(value);
+      expect(effectsOf(r, 'requestOutreach')).toEqual([{ type: 'requestOutreach', kind }]);
+      expect(allText(r)).toContain('なるべく早くご連絡します');
+      const again = c.tap('in_person');
+      expect(effectsOf(again, 'requestOutreach')).toEqual([]);
+    }
+  });
+
+  it('a person writing about themself reaches a counsellor after at most five questions, with the rest offered', () => {
+    const c = new Conversation(catalog);
+    c.start();
+    let asked = 1; // who
+    c.tap('self');
+    for (const value of ['30s', 'listen', 'phone']) {
+      asked++;
+      c.tap(value);
+    }
+    asked++;
+    const r = c.text('090-1234-5678');
+    expect(asked).toBeLessThanOrEqual(5);
+    expect(effectsOf(r, 'queueForStaff').map((q) => q.reason)).toEqual(['first_questions']);
+    expect(allText(r)).toContain('あと12問まで');
+    expect(c.s.cursor?.step).toBe('more');
+    const done = c.tap('no');
+    expect(c.s.phase).toBe('handedOff');
+    expect(effectsOf(done, 'queueForStaff').map((q) => q.reason)).toEqual(['completed']);
   });
 });

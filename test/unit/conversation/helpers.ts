@@ -24,7 +24,11 @@ export function shippedCatalog(): Promise<FlowCatalog> {
 export const NEXT_OPENING: Record<Language, string> = {
   ja: '6月3日（火）9時',
   en: 'Tue 3 June, 9:00',
-  easy: '6がつ3にち 9じ',
+  easy: '6がつ 3にち（かようび） 9じ',
+  zh: '6月3日(周二) 9:00',
+  ko: '6월 3일(화) 9:00',
+  vi: '9:00 Thứ Ba, ngày 3/6 (giờ Nhật Bản)',
+  pt: 'terça-feira, 3/6, às 9:00 (horário do Japão)',
 };
 
 export function makeContext(

@@ -104,7 +104,15 @@ const turn = fc.record({
 });
 
 const USER_KINDS = new Set(['text', 'choice', 'media', 'start']);
-const TALK_WORDS: Record<Language, string> = { ja: '人と話したい', en: 'talk to a person', easy: 'ひとと はなしたい' };
+const TALK_WORDS: Record<Language, string> = {
+  ja: '人と話したい',
+  en: 'talk to a person',
+  easy: 'ひとと はなしたい',
+  zh: '人工',
+  ko: '상담원',
+  vi: 'nói chuyện với người',
+  pt: 'falar com alguém',
+};
 
 function resolve(s: Spec, last: Result | null, seen: string[]): ConversationInput {
   switch (s.kind) {

@@ -46,12 +46,17 @@ describe('desk hours (data/desk.yaml) in Asia/Tokyo', () => {
     expect(desk.addBusinessDays(jst('2026-11-20T15:00:00'), 2)).toEqual(jst('2026-11-24T09:00:00'));
   });
 
-  it('describes an instant for the person in three languages', () => {
+  it('describes an instant for the person in every language; やさしい日本語 writes the date out in kana', () => {
     expect(desk.describe(jst('2026-11-24T09:00:00'))).toEqual({
       ja: '11月24日(火) 9:00',
       en: 'Tue 11/24 9:00 (Japan time)',
-      easy: '11がつ24にち(火) 9:00',
+      easy: '11がつ 24にち（かようび） 9じ',
+      zh: '11月24日(周二) 9:00',
+      ko: '11월 24일(화) 9:00',
+      vi: '9:00 Thứ Ba, ngày 24/11 (giờ Nhật Bản)',
+      pt: 'terça-feira, 24/11, às 9:00 (horário do Japão)',
     });
+    expect(desk.describe(jst('2026-11-24T13:30:00')).easy).toBe('11がつ 24にち（かようび） 13じはん');
   });
 });
 

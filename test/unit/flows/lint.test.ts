@@ -18,9 +18,28 @@ describe('the shipped flows', () => {
     expect(errors(checkFlows(catalog)).map(formatIssue)).toEqual([]);
   });
 
-  it('only warn that the hotline numbers still need the desk to verify them', () => {
+  it('only warn about the crisis lines and answers: numbers the desk must verify, texts not yet in every language', () => {
     const warnings = checkFlows(catalog).filter((i) => i.severity === 'warning');
-    expect(warnings.map((w) => w.file)).toEqual(['data/hotlines.yaml']);
+    expect([...new Set(warnings.map((w) => w.file))].sort()).toEqual(['data/hotlines.yaml', 'flows/crisis.yaml']);
+    for (const w of warnings) expect(w.message).toMatch(/still marked verify|\(English is shown\)/);
+  });
+
+  it('requires every step, message and command in every language', () => {
+    const c = structuredClone(catalog);
+    const who = c.flows.intake!.steps.find((s) => s.id === 'who')!;
+    delete who.text.vi;
+    delete c.messages.help.ko;
+    expect(errors(checkFlows(c)).map(formatIssue)).toEqual([
+      'error   flows/intake.yaml › step "who": text is missing in vi (Tiếng Việt)',
+      'error   flows/messages.yaml › message "help": text is missing in ko (한국어)',
+    ]);
+  });
+
+  it('keeps the first screen short', () => {
+    const c = structuredClone(catalog);
+    const welcome = c.flows.intake!.steps[0]!;
+    welcome.text.ja = 'あ'.repeat(260);
+    expect(errors(checkFlows(c)).map(formatIssue).join('\n')).toMatch(/the first screen \(ja \(日本語\)\) is 2\d\d characters before the first question; keep it under 250/);
   });
 
   it('runFlowsCheck reports success', async () => {
@@ -38,7 +57,7 @@ describe('broken flows are reported with the file and the step', () => {
     ['unreachable-step', 'orphan', /is unreachable: no step leads here/],
     ['no-handoff', 'goodbye', /has no `next` and is not a hand-off/],
     ['handoff-loop', 'round', /no path from here ends in a hand-off to staff/],
-    ['too-many-choices', 'age', /has 14 buttons \(13 choices \+ skip\); LINE shows at most 13/],
+    ['too-many-choices', 'age', /has 15 buttons \(13 choices \+ skip \+ send as it is\); LINE shows at most 13/],
     ['label-too-long', 'topic', /choice "a" label \(en \(English\)\) is 22 characters; LINE allows 20/],
     ['missing-translation', 'topic', /text is missing in easy/],
     ['missing-translation', 'topic', /choice "a" label is missing in en/],
@@ -108,7 +127,7 @@ describe('checks on a modified catalog', () => {
 
   it('a flow nothing refers to is reported once for the file', () => {
     const c = clone();
-    c.flows.extra = { id: 'extra', file: 'flows/extra.yaml', start: 'x', steps: [{ id: 'x', type: 'handoff', text: { ja: 'a', en: 'a', easy: 'a' } }] };
+    c.flows.extra = { id: 'extra', file: 'flows/extra.yaml', start: 'x', steps: [{ id: 'x', type: 'handoff', text: { ja: 'a', en: 'a', easy: 'a', zh: 'a', ko: 'a', vi: 'a', pt: 'a' } }] };
     expect(errors(checkFlows(c)).map(formatIssue)).toEqual(['error   flows/extra.yaml: no step leads into this flow (nothing refers to "@extra")']);
   });
 

@@ -24,7 +24,7 @@ describe('flowToMermaid', () => {
     expect(intake).toContain('ext_family[/"→ family"/]');
     const closing = flowToMermaid(catalog, 'closing');
     expect(closing).toContain('s_done(["done');
-    expect(closing).toContain('class s_done handoff');
+    expect(closing).toContain('class s_done,s_finish handoff');
     expect(flowToMermaid(catalog, 'self')).toContain('when consent health_info');
   });
 
