@@ -301,13 +301,15 @@ async function loadHistory() {
     return loadHistory();
   }
   if (!response.ok) throw new Error(`history ${response.status}`);
-  const { messages } = await response.json();
+  const { messages, readUpTo } = await response.json();
   for (const view of messages) renderServerMessage(view);
+  if (readUpTo) showRead(readUpTo);
 }
 
 function handleStreamEvent(name, data) {
   if (name === 'message') renderServerMessage(data);
   else if (name === 'typing') (data.on ? showTyping() : hideTyping());
+  else if (name === 'read') showRead(data.upTo);
   else if (name === 'deleted') void afterDeletion();
 }
 
@@ -430,3 +432,27 @@ els.deleteDialog.addEventListener('close', () => {
   for (const entry of state.outbox) renderLocal(entry, 'sending');
   void streamForever();
 })();
+
+// ---- 既読 and "I am typing" (people #16) -------------------------------------------------
+// A counsellor opened the conversation: the person's messages up to then show 既読. While the
+// person types, the console is told at most every few seconds; nothing of it is stored.
+
+const READ_LABEL = '既読';
+const TYPING_EVERY_MS = 4000;
+let lastTypingSent = 0;
+
+function showRead(upTo) {
+  for (const li of els.messages.querySelectorAll('li.message.user[data-created-at]')) {
+    if (li.dataset.createdAt > upTo || li.dataset.status !== 'sent') continue;
+    li.dataset.status = 'read';
+    const badge = li.querySelector('.status');
+    if (badge) badge.textContent = READ_LABEL;
+  }
+}
+
+els.input.addEventListener('input', () => {
+  const now = Date.now();
+  if (!state.token || !els.input.value.trim() || now - lastTypingSent < TYPING_EVERY_MS) return;
+  lastTypingSent = now;
+  void api('/typing', { method: 'POST', body: { on: true } }).catch(() => {});
+});
