@@ -45,8 +45,10 @@ export const caseCard = z.object({
   createdAt: isoDate,
   preview: z
     .object({
-      helpWanted: z.string().nullable().describe('coded intake answer (help_wanted); its words: labels-people / the catalogue'),
-      signals: z.array(z.string()).describe('triage rule ids'),
+      helpWanted: z.string().nullable().describe('coded intake answer (help_wanted)'),
+      helpWantedLabel: z.string().nullable().describe('its words, as the person saw them'),
+      signals: z.array(z.string()).describe('triage rule ids (codes: never show them)'),
+      signalLabels: z.array(z.string()).describe('the signals in words, same order'),
       handoverPending: z.boolean(),
       dataDeleted: z.boolean(),
     })
