@@ -1,8 +1,9 @@
 # syntax=docker/dockerfile:1
 # Multi-stage build: dependencies and compile in a full stage, run as a non-root user in a slim one.
 # Nothing is downloaded at run time: Prisma's schema engine runs from its WebAssembly build.
+# Node 24 LTS (supported until April 2028); the app supports Node 20.19+, 22.12+ and 24 (package.json engines).
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 ENV CHECKPOINT_DISABLE=1 PRISMA_HIDE_UPDATE_MESSAGE=1
 COPY package.json package-lock.json prisma.config.ts ./
@@ -11,9 +12,12 @@ COPY prisma ./prisma
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY console ./console
+COPY public ./public
+# Compiles the server into dist/ and the staff console (Vite) into public/staff/.
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production PORT=3000 CHECKPOINT_DISABLE=1 PRISMA_HIDE_UPDATE_MESSAGE=1
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
@@ -24,7 +28,7 @@ COPY scripts ./scripts
 COPY prisma ./prisma
 COPY flows ./flows
 COPY data ./data
-COPY public ./public
+COPY --from=build /app/public ./public
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \

@@ -19,6 +19,10 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtime
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+// The staff console is built from console/ by Vite; rebuild it when its sources changed.
+const { buildConsole } = await import('./build-console.mjs');
+await buildConsole({ ifStale: true });
+
 const [command, ...args] = process.argv.slice(2);
 const bin = join(root, 'node_modules', '.bin', command);
 const child = spawn(existsSync(bin) ? bin : command, args, { cwd: root, stdio: 'inherit' });

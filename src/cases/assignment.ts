@@ -1,6 +1,6 @@
 import type { Channel } from '../db/client.js';
 import { requestProcessing, sourceKeyFor, storeInboundEvents } from '../pipeline/inbox.js';
-import type { SystemEvent } from '../pipeline/process-source.js';
+import type { SystemEvent } from '../pipeline/system-events.js';
 import { canWorkCase, DESK_ROLES, type Actor } from './actor.js';
 import { recordAudit } from './audit.js';
 import { reminderRules } from '../reminders/reminders.js';

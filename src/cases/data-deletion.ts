@@ -1,5 +1,6 @@
 import { Prisma } from '../db/client.js';
 import { sourceKeyFor } from '../pipeline/inbox.js';
+import { forgetAuditTexts } from './audit.js';
 import { codedAssessment, codedHandoverSummary } from './redaction.js';
 
 type Tx = Prisma.TransactionClient;
@@ -7,8 +8,8 @@ type Tx = Prisma.TransactionClient;
 /**
  * "Delete my data": removes everything the person wrote and answered — messages, intake answers,
  * counsellors' notes about them, pending and sent deliveries, the conversation state, the raw
- * inbound events — from all their conversations, and the free text of the case's assessment and
- * handover summaries. The case rows stay, marked (`summary.dataDeletedAt`, shown in the console),
+ * inbound events — from all their conversations, the free text of the case's assessment and
+ * handover summaries, and the reasons and notes staff wrote into the case's audited actions. The case rows stay, marked (`summary.dataDeletedAt`, shown in the console),
  * so staff see that the person asked for deletion and counts for statistics survive. The
  * contact keeps its channel id: the person may go on talking, and consents stay as the record of
  * what they agreed to.
@@ -59,9 +60,11 @@ export async function deleteContactData(tx: Tx, contactId: string, now: Date, ac
   for (const handover of handovers) {
     await tx.handover.update({
       where: { id: handover.id },
-      data: { summary: codedHandoverSummary(handover.summary, marker) as Prisma.InputJsonValue, overrideReason: null },
+      data: { summary: codedHandoverSummary(handover.summary, marker) as Prisma.InputJsonValue, overrideReason: null, acknowledgedNote: null },
     });
   }
+  // Reasons and notes staff wrote into audited actions on these cases (the events stay).
+  await forgetAuditTexts(tx, caseIds);
   await tx.auditEvent.createMany({
     data: caseIds.map((caseId) => ({ actorType: actor, action: 'user.data_deleted', caseId, at: now, detail: { ...removed, deskContacts } })),
   });

@@ -1,12 +1,15 @@
 import { loadFlowCatalog, type FlowCatalog } from '../flows/index.js';
+import type { IntakeLabelTable } from '../labels/index.js';
 
 /** Japanese names of intake answers and their coded values, read from the flow files. */
 export interface AnswerLabels {
   label(key: string): string | null;
   valueLabel(key: string, value: string | null): string | null;
+  /** The same names as a plain table, for the label catalogue (src/labels/intake.ts). */
+  table: IntakeLabelTable;
 }
 
-const empty: AnswerLabels = { label: () => null, valueLabel: () => null };
+const empty: AnswerLabels = { label: () => null, valueLabel: () => null, table: {} };
 let loading: Promise<AnswerLabels> | undefined;
 
 function fromCatalog(catalog: FlowCatalog): AnswerLabels {
@@ -21,7 +24,10 @@ function fromCatalog(catalog: FlowCatalog): AnswerLabels {
       values.set(step.key, byValue);
     }
   }
+  const table: IntakeLabelTable = {};
+  for (const [key, name] of labels) table[key] = { label: name, values: Object.fromEntries(values.get(key) ?? []) };
   return {
+    table,
     label: (key) => labels.get(key) ?? null,
     valueLabel: (key, value) => (value === null ? null : (values.get(key)?.get(value) ?? null)),
   };

@@ -3,7 +3,7 @@
 // person saw or plain Japanese, for the console, the printed handover and the reports.
 import { loadFlowCatalog } from '../flows/index.js';
 import type { Prisma } from '../db/client.js';
-import { defaultRuleSet } from '../triage/index.js';
+import { signalLabel } from '../labels/index.js';
 import type { AnswerLabels } from './intake-labels.js';
 
 /** Intake rows that are not answers to a question (src/conversation/turn.ts NOTE_KEY, CORRECTION_KEY). */
@@ -14,26 +14,9 @@ export function answerRowLabel(labels: AnswerLabels, key: string): string {
   return labels.label(key) ?? NOTE_KEY_LABELS[key] ?? 'そのほかの回答';
 }
 
-/** One signal in words: a triage rule's description, or the answer that raised it ("家計の心配：暴力"). */
+/** Signals in words, from the shared catalogue (a triage rule, or the intake answer that raised it). */
 export function signalWords(signals: unknown[], labels: AnswerLabels): string[] {
-  let rules: { id: string; description: string }[] = [];
-  try {
-    rules = defaultRuleSet().rules;
-  } catch {
-    // The rule file is broken: fall back to neutral words below.
-  }
-  return signals.map((raw) => {
-    const id = String(raw);
-    const answer = /^answer:([a-z0-9_]+)=([A-Za-z0-9_-]+)$/.exec(id);
-    if (answer) {
-      const [, key, value] = answer;
-      const question = labels.label(key!);
-      const choice = labels.valueLabel(key!, value!);
-      return question && choice ? `${question}：${choice}` : (choice ?? question ?? '聞き取りの回答から');
-    }
-    const description = rules.find((r) => r.id === id)?.description;
-    return description ? description.split('（')[0]!.trim() : '危険のサイン';
-  });
+  return signals.map((code) => signalLabel(String(code), labels.table));
 }
 
 type ConsentReader = Pick<Prisma.TransactionClient, 'message'>;

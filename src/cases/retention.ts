@@ -1,6 +1,7 @@
 import { Prisma, type Db } from '../db/client.js';
 import type { Logger } from '../platform/logger.js';
 import { sourceKeyFor } from '../pipeline/inbox.js';
+import { forgetAuditTexts } from './audit.js';
 import { codedAssessment, codedCaseSummary, codedHandoverSummary } from './redaction.js';
 
 type Tx = Prisma.TransactionClient;
@@ -108,6 +109,7 @@ async function anonymiseCase(
     });
   }
   counts.handovers = handovers.length;
+  await forgetAuditTexts(tx, [kase.id]);
   await tx.auditEvent.create({ data: { actorType: 'system', action: 'case.anonymised', caseId: kase.id, at: now, detail: { reason: 'retention', ...counts } } });
   return counts;
 }

@@ -1,4 +1,4 @@
-import type { Prisma } from '../db/client.js';
+import { Prisma } from '../db/client.js';
 import { createDeliveries } from '../pipeline/process-source.js';
 import type { RealtimeEvent, Topic } from '../realtime/bus.js';
 import { canViewCase, canWorkCase, type Actor } from './actor.js';
@@ -6,6 +6,7 @@ import { recordAudit } from './audit.js';
 import { reminderRules } from '../reminders/reminders.js';
 import { publishAll, type CaseDeps } from './deps.js';
 import { CaseError, caseNotFound } from './errors.js';
+import { lockPersonOfCase } from './person-lock.js';
 
 export interface StaffReplyInput {
   text: string;
@@ -30,6 +31,9 @@ export async function sendStaffReply(deps: CaseDeps, actor: Actor, caseId: strin
   const now = deps.now();
   const post: { publish: [Topic, RealtimeEvent][]; deliveries: string[] } = { publish: [], deliveries: [] };
   const result = await deps.db.$transaction(async (tx) => {
+    // Behind any message of this person being processed, and behind a concurrent send of the
+    // same reply (which then finds its clientMessageId taken below).
+    await lockPersonOfCase(tx, caseId);
     const kase = await tx.case.findUnique({
       where: { id: caseId },
       include: { conversation: { include: { contact: true } } },
@@ -45,7 +49,7 @@ export async function sendStaffReply(deps: CaseDeps, actor: Actor, caseId: strin
       const existing = await tx.message.findUnique({
         where: { conversationId_clientMessageId: { conversationId: conversation.id, clientMessageId: input.clientMessageId } },
       });
-      if (existing) return { messageId: existing.id, createdAt: existing.createdAt, duplicate: true, deliverable: true };
+      if (existing) return { messageId: existing.id, createdAt: existing.createdAt, duplicate: true, deliverable: !contact.blockedAt && contact.channelUserId !== null };
     }
 
     const adapter = deps.adapters[kase.channel];
@@ -87,6 +91,19 @@ export async function sendStaffReply(deps: CaseDeps, actor: Actor, caseId: strin
       [{ kind: 'staff' }, { type: 'case', caseId, change: 'reply' }],
     );
     return { messageId: message.id, createdAt: message.createdAt, duplicate: false, deliverable };
+  }).catch(async (error: unknown) => {
+    // Two sends of one reply that raced past the look-up (a person without a channel id takes
+    // no lock): the loser answers as the duplicate it is, with the stored message.
+    if (!(input.clientMessageId && error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')) throw error;
+    const existing = await deps.db.message.findFirst({
+      where: { clientMessageId: input.clientMessageId, conversation: { case: { id: caseId } } },
+      include: { conversation: { include: { contact: true } } },
+    });
+    if (!existing) throw error;
+    post.publish = [];
+    post.deliveries = [];
+    const { contact } = existing.conversation;
+    return { messageId: existing.id, createdAt: existing.createdAt, duplicate: true, deliverable: !contact.blockedAt && contact.channelUserId !== null };
   });
 
   await publishAll(deps, post.publish);

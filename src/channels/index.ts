@@ -1,14 +1,11 @@
 import type { ChannelPlugin } from '../pipeline/wiring.js';
-import type { RealtimeHub } from '../realtime/hub.js';
 import type { Runtime } from '../runtime.js';
 import { createLineChannel } from './line/index.js';
 import { createWebChannel } from './web/index.js';
 
-export interface HttpHooks {
-  hub: RealtimeHub;
-  /** Long-lived connections (SSE) register how to end them on shutdown. */
-  onShutdown(hook: () => void | Promise<void>): void;
-}
+import type { HttpHooks } from './http-hooks.js';
+
+export type { HttpHooks } from './http-hooks.js';
 
 /**
  * Every channel this deployment serves, with its routes when this process serves HTTP (`http`)

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, type Config, type ResolvedConfig } from '../co
 import { applyMigrations } from '../db/migrate.js';
 import { startEmbeddedPostgres } from '../dev/embedded-postgres.js';
 import { ensureDevRedis } from '../dev/redis-server.js';
+import { watchConsole } from '../dev/console-watch.js';
 import { startYorisoi, type RunningYorisoi } from '../main.js';
 import { createLogger, type Logger } from '../platform/logger.js';
 import { runFlowsCheck, runFlowsGraph } from './commands/flows.js';
@@ -98,6 +99,7 @@ export function buildCli(): Command {
       stoppers.push(redis.stop);
       const running = await startYorisoi({ ...config, databaseUrl }, logger, { http: true, worker: true });
       stoppers.unshift(running.stop);
+      stoppers.push(await watchConsole(logger));
       const demo = await ensureDemoSupervisor(running.runtime.db, logger);
       printDevBanner(
         running,

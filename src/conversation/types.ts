@@ -9,10 +9,31 @@ export type ConsulterType = 'self' | 'family' | 'agency' | 'neighbour' | 'unsure
 
 export type Urgency = 'emergency' | 'high' | 'normal';
 
+/**
+ * What kind of danger a message shows, for the crisis answer (which help comes first):
+ * medical → 119 first; violence / harm_to_others → 110 first; child_abuse → 189; dv → DV lines;
+ * suicide / self_harm → the suicide-prevention lines and 24-hour chat services.
+ */
+export type DangerKind = 'suicide' | 'self_harm' | 'medical' | 'violence' | 'child_abuse' | 'dv' | 'elder_abuse' | 'harm_to_others';
+
+/**
+ * The language a message is written in, as far as a short text tells: the bot's own languages
+ * and the other languages people in Kyoto write in. `zh` is simplified Chinese.
+ */
+export type MessageLanguage = 'ja' | 'en' | 'zh' | 'zh-Hant' | 'ko' | 'vi' | 'pt' | 'es' | 'tl' | 'ne' | 'id';
+
 export interface TriageResult {
   urgency: Urgency;
   /** Rule ids that matched, e.g. `suicidal_ideation`. Empty when normal. */
   signals: string[];
+  /** 0–100: within a level, higher is more acute (an overdose in progress above a passive wish). */
+  score: number;
+  /** The reading is unsure: the bot asks the direct safety question (once, never instead of a clear emergency). */
+  check: boolean;
+  /** The kinds of danger read, most acute first; empty when none. */
+  kinds: DangerKind[];
+  /** The language the text is written in, when it can be told (null for emoji, digits, too short). */
+  language: MessageLanguage | null;
 }
 
 export type MediaKind = 'sticker' | 'image' | 'audio' | 'video' | 'file' | 'location';

@@ -19,7 +19,8 @@ export const ENCRYPTED_COLUMNS = {
   Case: { summary: 'json', assessment: 'json' },
   IntakeAnswer: { freeText: 'string' },
   Note: { text: 'string' },
-  Handover: { summary: 'json', overrideReason: 'string' },
+  Handover: { summary: 'json', overrideReason: 'string', acknowledgedNote: 'string' },
+  AuditText: { text: 'string' },
   DeskContact: { summary: 'string' },
 } as const satisfies Record<string, Record<string, ColumnKind>>;
 

@@ -27,8 +27,10 @@ export function createPool(connectionString: string, max: number): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
     max,
-    // Fail fast when PostgreSQL is gone so readiness and webhooks answer instead of hanging.
-    connectionTimeoutMillis: 3_000,
+    // Bounded, so a request answers (503) instead of hanging when PostgreSQL is gone; a refused
+    // connection fails at once anyway. Not tighter: on a loaded 2-core host, opening a new
+    // connection took over 3 s and web chat sends answered 500 (the CI flake of pipeline.test.ts).
+    connectionTimeoutMillis: 10_000,
     // Columns are UTC wall time (as Prisma writes them): so is anything PostgreSQL itself stamps
     // (column defaults, now()), whatever time zone the server is set to.
     options: '-c TimeZone=UTC',
@@ -55,9 +57,10 @@ function clientExecutor(client: pg.PoolClient): SqlExecutor {
 
 /**
  * Runs `fn` in a transaction on one pooled connection. `prelude` (SQL without parameters, e.g.
- * an advisory lock with an escaped literal) goes with BEGIN in the same round trip.
+ * an advisory lock with an escaped literal) goes with BEGIN in the same round trip; `fn` gets
+ * the rows of its last statement.
  */
-export async function inPgTransaction<T>(pool: pg.Pool, prelude: string, fn: (sql: SqlExecutor) => Promise<T>): Promise<T> {
+export async function inPgTransaction<T>(pool: pg.Pool, prelude: string, fn: (sql: SqlExecutor, preludeRows: Record<string, unknown>[]) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   // A connection lost mid-transaction (PostgreSQL restarting) is reported by the next query;
   // the pool only listens while the connection is idle, and an unheard 'error' ends the process.
@@ -67,8 +70,9 @@ export async function inPgTransaction<T>(pool: pg.Pool, prelude: string, fn: (sq
   };
   client.on('error', onError);
   try {
-    await client.query(prelude ? `BEGIN; ${prelude}` : 'BEGIN');
-    const result = await fn(clientExecutor(client));
+    const begun = (await client.query(prelude ? `BEGIN; ${prelude}` : 'BEGIN')) as pg.QueryResult | pg.QueryResult[];
+    const last = Array.isArray(begun) ? begun.at(-1) : begun;
+    const result = await fn(clientExecutor(client), (last?.rows ?? []) as Record<string, unknown>[]);
     await client.query('COMMIT');
     return result;
   } catch (error) {

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
+import { isTransientError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 
 /** A domain or protocol error with the HTTP status and stable code a client may rely on. */
@@ -32,6 +33,13 @@ const bodyParserErrors: Record<string, [number, string, string]> = {
   'request.aborted': [400, 'request_aborted', 'The request was aborted.'],
 };
 
+/** The 4xx status an error from express or its parsers carries, or null. */
+function clientErrorStatus(error: unknown): number | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const status = (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;
+  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status < 500 ? status : null;
+}
+
 /** One JSON error shape for every failure; stack traces and SQL never reach a client. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
@@ -54,6 +62,17 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       const [s, code, message] = bodyParserErrors[error.type]!;
       status = s;
       body = { error: { code, message } };
+    } else if (clientErrorStatus(error) !== null) {
+      // Refusals raised by express itself (a path segment that is not valid UTF-8 once decoded,
+      // and the like): the client's mistake, said as such.
+      status = clientErrorStatus(error)!;
+      body = { error: { code: 'bad_request', message: 'The request is not valid.' } };
+    } else if (isTransientError(error)) {
+      // PostgreSQL or Redis did not answer in time (or broke a deadlock): nothing was done, and
+      // the same request can be sent again (every send carries its idempotency key).
+      status = 503;
+      body = { error: { code: 'temporarily_unavailable', message: 'The service is briefly unavailable. Please try again in a moment.' } };
+      res.set('Retry-After', '2');
     }
     if (status >= 500) {
       logger.error({ err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { value: String(error) }, method: req.method, path: req.path }, 'request failed');

@@ -21,6 +21,14 @@ export async function lockSource(tx: Pick<Db, '$queryRaw'>, sourceKey: string): 
   await tx.$queryRaw`SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended(${sourceKey}, 0))) AS locked`;
 }
 
+/**
+ * The same lock, taken only if it is free, as an SQL statement without parameters (it goes with
+ * BEGIN in one round trip): answers one row `{ locked: boolean }`.
+ */
+export function tryLockSourceStatement(sourceKey: string): string {
+  return `SELECT pg_try_advisory_xact_lock(hashtextextended(${sqlLiteral(sourceKey)}, 0)) AS "locked"`;
+}
+
 /** The same lock as an SQL statement without parameters (it goes with BEGIN in one round trip). */
 export function lockSourceStatement(sourceKey: string): string {
   // Bounded like the Prisma transactions' wait: a lock held that long fails the job, which retries.

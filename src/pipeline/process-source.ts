@@ -12,7 +12,8 @@ import type { Queues } from '../jobs/queues.js';
 import type { Logger } from '../platform/logger.js';
 import type { RealtimeEvent, RealtimePublisher, Topic } from '../realtime/bus.js';
 import type { ChannelAdapter, InterpretedEvent } from './channel-adapter.js';
-import { lockSource, lockSourceStatement } from './inbox.js';
+import { lockSource, tryLockSourceStatement } from './inbox.js';
+import { systemEventSchema } from './system-events.js';
 import { announceNotification } from '../notifications/notifications.js';
 import type { ReminderPolicy } from '../reminders/policy.js';
 import { reminderRules, scheduleReminderJob } from '../reminders/reminders.js';
@@ -37,8 +38,7 @@ export interface PipelineDeps {
   now?: () => Date;
 }
 
-export const systemEventSchema = z.object({ system: z.enum(['staffJoined', 'staffLeft', 'inactivity', 'checkIn']), channelUserId: z.string() });
-export type SystemEvent = z.infer<typeof systemEventSchema>;
+export { systemEventSchema, type SystemEvent } from './system-events.js';
 
 /** A delivery whose send from the processing job failed is retried by the delivery queue after this. */
 const DELIVERY_RETRY_DELAY_MS = 1_000;
@@ -103,7 +103,12 @@ export async function processSource(deps: PipelineDeps, sourceKey: string): Prom
     };
     try {
       try {
-        outcome = await inPgTransaction(pool, lockSourceStatement(sourceKey), (sql) => handleNext({ sql, tx: null, crypto }));
+        outcome = await underSourceLock(sourceKey, () =>
+          inPgTransaction(pool, tryLockSourceStatement(sourceKey), (sql, lock) => {
+            if (lock[0]?.locked !== true) throw new SourceBusy();
+            return handleNext({ sql, tx: null, crypto });
+          }),
+        );
       } catch (error) {
         if (!(error instanceof NeedsPrismaTransaction)) throw error;
         outcome = await deps.db.$transaction(
@@ -122,6 +127,32 @@ export async function processSource(deps: PipelineDeps, sourceKey: string): Prom
     processed++;
     await runPostCommit(deps, outcome.post);
     if (!outcome.more) return processed;
+  }
+}
+
+/** Another job (or a staff transaction) holds the person's lock. */
+class SourceBusy extends Error {}
+
+/** How long a job waits for a person's lock before failing (BullMQ retries it). */
+const SOURCE_LOCK_WAIT_MS = 20_000;
+
+/**
+ * Runs `attempt` (a transaction that takes the person's lock only if it is free) until it gets
+ * the lock. While another job or a staff reply holds it, this job waits *without* a pooled
+ * connection: jobs queued behind one person used to hold one connection each while blocked on
+ * the lock, and under load a web chat send or a webhook waited past the pool's 3 s connection
+ * timeout for one and answered 500.
+ */
+async function underSourceLock<T>(sourceKey: string, attempt: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  for (let pause = 2; ; pause = Math.min(pause * 2, 100)) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof SourceBusy)) throw error;
+      if (Date.now() - started > SOURCE_LOCK_WAIT_MS) throw new Error(`the lock of source ${sourceKey.slice(0, 12)}… stayed busy for ${SOURCE_LOCK_WAIT_MS} ms`);
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
   }
 }
 

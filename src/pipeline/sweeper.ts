@@ -2,7 +2,7 @@ import { dataCryptoOf, type Db } from '../db/client.js';
 import type { JobPayload, Queues } from '../jobs/queues.js';
 import type { Logger } from '../platform/logger.js';
 import { findUnprocessedSources, requestProcessing, sourceKeyFor, storeInboundEvents } from './inbox.js';
-import type { SystemEvent } from './process-source.js';
+import type { SystemEvent } from './system-events.js';
 import { MAX_EVENT_ATTEMPTS } from './process-source.js';
 
 /** Events and deliveries older than this with no progress are assumed lost from Redis. */

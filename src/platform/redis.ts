@@ -15,15 +15,22 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
   });
 }
 
+/** How long a request path waits for one Redis command before going on without it. */
+export const FAIL_FAST_COMMAND_TIMEOUT_MS = 1_000;
+
 /**
  * A connection that fails commands at once while Redis is unreachable, for readiness probes
- * and for the webhook's best-effort enqueue (an event is already stored; the sweeper retries).
+ * and for the request paths' best-effort work: enqueues (an event is already stored; the
+ * sweeper retries), realtime publishes, rate-limit counters (an in-memory limit stands in).
+ * A Redis that is frozen rather than down (connection open, nothing answered) would make a
+ * command wait forever: each command is also bounded in time.
  */
 export function createFailFastRedis(url: string): Redis {
   return new Redis(url, {
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     connectTimeout: 1_000,
+    commandTimeout: FAIL_FAST_COMMAND_TIMEOUT_MS,
     retryStrategy: () => 500,
   });
 }

@@ -15,7 +15,13 @@ export type RealtimeEvent =
   /** A counsellor read the person's messages up to `upTo` (web chat 既読). */
   | { type: 'read'; conversationId: string; upTo: string }
   | { type: 'conversation-deleted'; conversationId: string }
-  | { type: 'case'; caseId: string; change: string }
+  | {
+      type: 'case';
+      caseId: string;
+      change: string;
+      /** Who may open the case right after this change (staff/stream-audience.ts); never sent to a browser. */
+      audience?: { status: string; assigneeId: string | null; centerCodes: string[] };
+    }
   | { type: 'notification'; notificationId: string };
 
 export function topicChannel(prefix: string, topic: Topic): string {

@@ -8,7 +8,7 @@ import { inPgTransaction } from '../db/sql.js';
 import { announceNotification, createNotification, notificationRow } from '../notifications/notifications.js';
 import type { ReminderPolicy } from './policy.js';
 import { requestProcessing, sourceKeyFor, storeInboundEvents, type StoredEvent } from '../pipeline/inbox.js';
-import type { SystemEvent } from '../pipeline/process-source.js';
+import type { SystemEvent } from '../pipeline/system-events.js';
 
 // PostgreSQL is the source of truth for reminders; BullMQ delayed jobs only do the timing.
 // A reminder fires at most once: firing locks its row and sets `firedAt` in one transaction.

@@ -9,7 +9,8 @@ const SUPERVISION = ['SUPERVISOR'] as const;
 const DEFAULT_WEEKS = 12;
 const MAX_WEEKS = 106;
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+/** A real calendar day (2026-13-45 is refused here, not by an invalid Date further on). */
+const day = z.iso.date('a calendar day, YYYY-MM-DD');
 export const analyticsQuery = z
   .object({
     /** First day (JST); the range starts on the Monday of its week. Default: 12 weeks before `to`. */

@@ -146,7 +146,12 @@ export const auditQuery = z
     caseId: uuid.optional(),
     actorId: uuid.optional(),
     action: z.string().max(100).optional(),
-    before: z.string().regex(/^\d{1,19}$/).optional().describe('page backwards: events with a smaller id'),
+    before: z
+      .string()
+      .regex(/^\d{1,19}$/)
+      .refine((v) => !/^\d{1,19}$/.test(v) || BigInt(v) <= 9_223_372_036_854_775_807n, 'at most 9223372036854775807 (an event id)')
+      .optional()
+      .describe('page backwards: events with a smaller id'),
     limit: z.coerce.number().int().min(1).max(1000).default(200),
   })
   .strict();
@@ -172,3 +177,11 @@ export const reportQuery = z
 
 export { accountInputSchema as accountBody, accountPatchSchema as accountPatch };
 export const staffIdParams = z.object({ id: uuid }).strict();
+
+// ----- the console's reference data -----
+
+export const labelsResponse = z.object({
+  intake: z
+    .record(z.string(), z.object({ label: z.string(), values: z.record(z.string(), z.string()) }))
+    .describe('intake answer key → its question label and choice labels (Japanese, from flows/)'),
+});

@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { StaffRole } from '../db/client.js';
 import { authOf, requireRole, type StaffAuth } from './auth.js';
+import { assertUsableText } from './text-guard.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -51,6 +52,7 @@ export function mountOperations(router: Router, operations: Operation[]): void {
   for (const op of operations) {
     const guards = op.roles === 'public' ? [] : [requireRole(op.roles)];
     router[op.method](op.path, ...guards, async (req: Request, res: Response) => {
+      assertUsableText({ params: req.params, query: req.query, body: req.body });
       const ctx: OperationContext<unknown, unknown, unknown> = {
         req,
         res,

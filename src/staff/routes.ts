@@ -20,10 +20,12 @@ import { HttpError } from '../http/errors.js';
 import type { RealtimeHub } from '../realtime/hub.js';
 import { changeOwnPassword, createStaffUser, listAccounts, listColleagues, resetPassword, toAccountView, updateAccount } from './accounts.js';
 import * as api from './contract.js';
-import { LOCK_MS, MAX_FAILED_LOGINS, MAX_FAILURES_PER_IP, type LoginService } from './login.js';
+import { LOCK_MS, MAX_FAILED_LOGINS, MAX_FAILURES_PER_IP, MAX_PASSWORD_CHECKS, type LoginService } from './login.js';
 import { operation, type Operation } from './operations.js';
 import { generatePassword, MIN_PASSWORD_LENGTH } from './passwords.js';
+import type { StaffAuth } from './auth.js';
 import { clearedSessionCookie, deleteSession, sessionCookie, SESSION_MAX_MS } from './sessions.js';
+import { StreamAudience } from './stream-audience.js';
 import { loadReplyTemplates } from './templates.js';
 
 const SUPERVISION = ['SUPERVISOR'] as const;
@@ -55,6 +57,7 @@ const selfOf = (staff: { id: string; name: string; email: string; role: (typeof 
 export function staffOperations(ctx: StaffRouteContext): Operation[] {
   const { deps, isProduction } = ctx;
   const { db } = deps;
+  const audience = new StreamAudience(db);
 
   return [
     // ----- documentation and session -----
@@ -72,7 +75,7 @@ export function staffOperations(ctx: StaffRouteContext): Operation[] {
       tag: 'session',
       roles: 'public',
       summary: 'Log in with email and password',
-      description: `Sets the session cookie (HttpOnly, SameSite=Strict, Secure in production). ${MAX_FAILED_LOGINS} wrong passwords in a row lock the account for ${LOCK_MS / 60_000} minutes (423, even with the right password; unknown emails answer the same). ${MAX_FAILURES_PER_IP} failures from one IP address in ${LOCK_MS / 60_000} minutes → 429.`,
+      description: `Sets the session cookie (HttpOnly, SameSite=Strict, Secure in production). ${MAX_FAILED_LOGINS} wrong passwords within ${LOCK_MS / 60_000} minutes lock the account for ${LOCK_MS / 60_000} minutes (423, even with the right password; unknown emails answer the same). ${MAX_FAILURES_PER_IP} failures from one IP address in ${LOCK_MS / 60_000} minutes → 429.`,
       body: api.loginBody,
       response: api.loginResponse,
       errors: { 401: 'Wrong email or password', 423: 'Account locked after repeated failures (Retry-After)', 429: 'Too many failures from this address (Retry-After)' },
@@ -126,9 +129,9 @@ export function staffOperations(ctx: StaffRouteContext): Operation[] {
       description: `At least ${MIN_PASSWORD_LENGTH} characters.`,
       body: api.passwordChangeBody,
       status: 204,
-      errors: { 403: 'Current password wrong (or missing CSRF token)', 422: 'New password too weak' },
+      errors: { 403: 'Current password wrong (or missing CSRF token)', 422: 'New password too weak', 429: `${MAX_PASSWORD_CHECKS} wrong current passwords in ${LOCK_MS / 60_000} minutes (Retry-After)` },
       handle: async ({ auth, body }) => {
-        await changeOwnPassword(db, auth.actor, auth.sessionId, body.currentPassword, body.newPassword);
+        await ctx.login.throttlePasswordCheck(auth.actor.id, () => changeOwnPassword(db, auth.actor, auth.sessionId, body.currentPassword, body.newPassword));
       },
     }),
     operation({
@@ -137,9 +140,9 @@ export function staffOperations(ctx: StaffRouteContext): Operation[] {
       tag: 'session',
       roles: EVERYONE,
       summary: 'Live updates (server-sent events): `case` events {caseId, change}',
-      description: 'Events carry ids and a change name only; the console re-reads the queue or the case. A comment line every 15 s keeps proxies from closing the stream.',
+      description: 'Events carry ids and a change name only; the console re-reads the queue or the case. Each role receives only events of cases it may open (supervisors all; counsellors what their queue shows, and claims; center staff the cases handed over to their center; admins none) and notifications of its audiences. A comment line every 15 s keeps proxies from closing the stream.',
       streaming: true,
-      handle: async ({ req, res, auth }) => openStream(ctx, req, res, auth.sessionId),
+      handle: async ({ req, res, auth }) => openStream(ctx, audience, req, res, auth),
     }),
 
     // ----- reference data -----
@@ -468,7 +471,8 @@ export function staffOperations(ctx: StaffRouteContext): Operation[] {
   ];
 }
 
-async function openStream(ctx: StaffRouteContext, req: Request, res: Response, sessionId: string) {
+async function openStream(ctx: StaffRouteContext, audience: StreamAudience, req: Request, res: Response, auth: StaffAuth) {
+  const { sessionId, actor } = auth;
   res.writeHead(200, {
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-store',
@@ -478,10 +482,17 @@ async function openStream(ctx: StaffRouteContext, req: Request, res: Response, s
   res.write('retry: 3000\n\n');
   const send = (name: string, data: unknown) => res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
   send('ready', {});
+  // One event at a time, in publish order, each after its audience check.
+  let sending: Promise<void> = Promise.resolve();
   const unsubscribe = ctx.hub.onStaff((event) => {
-    if (event.type === 'case') send('case', { caseId: event.caseId, change: event.change });
-    else if (event.type === 'typing' && event.by === 'user' && event.caseId) send('typing', { caseId: event.caseId, on: event.on });
-    else if (event.type === 'notification') send('notification', { notificationId: event.notificationId });
+    sending = sending
+      .then(async () => {
+        if (!(await audience.mayReceive(actor, event))) return;
+        if (event.type === 'case') send('case', { caseId: event.caseId, change: event.change });
+        else if (event.type === 'typing' && event.caseId) send('typing', { caseId: event.caseId, on: event.on });
+        else if (event.type === 'notification') send('notification', { notificationId: event.notificationId });
+      })
+      .catch(() => {});
   });
   const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
   // A stream outlives its request: end it when the session ends (logout, expiry, disabled).

@@ -2,7 +2,8 @@
 // A hit raises the urgency and flags the case for a human; it never closes or downgrades a case
 // (domain.md §5) — that is the caller's business, not this module's.
 
-import type { TriageResult, Urgency } from '../conversation/types.js';
+import type { DangerKind, TriageResult, Urgency } from '../conversation/types.js';
+import { detectLanguage } from './language.js';
 import { loadTriageNet, matchNet, type TriageNet } from './net.js';
 import type { NormalisedText } from './normalise.js';
 import { loadTriageRules, type CompiledPattern, type CompiledRule, type TriageRuleSet } from './rules.js';
@@ -33,6 +34,21 @@ export interface Triage {
 }
 
 const LEVEL_ORDER: Record<Urgency, number> = { normal: 0, high: 1, emergency: 2 };
+const BASE_SCORE: Record<Urgency, number> = { normal: 0, high: 40, emergency: 80 };
+/** Which crisis answer a signal calls for (the rule ids of data/triage/rules.yaml). */
+const KIND_OF_SIGNAL: Record<string, DangerKind> = {
+  suicidal_ideation: 'suicide',
+  farewell: 'suicide',
+  suicide_plan: 'suicide',
+  self_harm: 'self_harm',
+  overdose: 'medical',
+  collapsed: 'medical',
+  unresponsive: 'medical',
+  abuse_child: 'child_abuse',
+  abuse_elder: 'elder_abuse',
+  domestic_violence: 'dv',
+  violence_to_others: 'harm_to_others',
+};
 
 export function createTriage(ruleSet: TriageConfig = defaultRuleSet()): Triage {
   const explain = (text: string): RuleMatch[] => {
@@ -60,7 +76,9 @@ export function createTriage(ruleSet: TriageConfig = defaultRuleSet()): Triage {
   const triage = (text: string): TriageResult => {
     const matches = explain(text);
     const urgency: Urgency = matches[0]?.level ?? 'normal';
-    return { urgency, signals: [...new Set(matches.map((m) => m.ruleId))] };
+    const signals = [...new Set(matches.map((m) => m.ruleId))];
+    const kinds = [...new Set(signals.flatMap((signal) => KIND_OF_SIGNAL[signal] ?? []))];
+    return { urgency, signals, score: BASE_SCORE[urgency] + Math.min(signals.length, 5) * 2, check: false, kinds, language: detectLanguage(text) };
   };
   return Object.assign(triage, { explain, ruleSet });
 }

@@ -107,7 +107,7 @@ describe('analytics dashboard (Chromium)', () => {
     const page = await loggedInPage(supervisor);
     const item = page.locator(`.queue-item[data-case-id="${caseId}"]`);
     await item.waitFor({ timeout: 15_000 });
-    await item.locator('button').click();
+    await item.locator('a').click();
     await page.locator('#case-badges', { hasText: 'データ削除済み' }).waitFor();
     expect(await page.locator('#app-view').innerText()).not.toContain(words);
     await page.close();

@@ -60,7 +60,8 @@ describe('staff console (Chromium)', () => {
     await expect(item.locator('.waiting').textContent()).resolves.toMatch(/^待ち /);
 
     // The case view shows the person's words literally; nothing in them runs.
-    await item.locator('button').click();
+    await item.locator('a').click();
+    await page.waitForURL(`**/staff/cases/${caseId}`);
     const userTexts = page.locator('#conversation .msg-user .msg-text');
     await userTexts.first().waitFor();
     expect(await userTexts.allTextContents()).toContain(HOSTILE);
@@ -120,7 +121,7 @@ describe('staff console (Chromium)', () => {
     await logIn(centerStaff);
     await page.locator('#handovers-tab').waitFor({ state: 'visible' });
     expect(await page.locator('#tabs .tab[data-tab="queue"]').isHidden()).toBe(true);
-    await page.locator(`.handover-item[data-handover-id="${handover.id}"] button`).click();
+    await page.locator(`.handover-item[data-handover-id="${handover.id}"] a`).click();
     await page.locator('#handover-summary', { hasText: '家族支援から始めたいとのご希望です' }).waitFor();
     await page.click('#acknowledge-button');
     await page.locator('#handover-summary .notice', { hasText: '受け止め済み' }).waitFor();
@@ -153,11 +154,13 @@ describe('staff console (Chromium)', () => {
     expect(await alert.textContent()).toContain('緊急');
     expect(await alert.textContent()).not.toContain('死にたい'); // titles never carry what the person wrote
 
-    // The link a webhook or e-mail carries opens the case directly.
+    // The link a webhook or e-mail carries opens the case directly, and so does its URL after a reload.
     await page.goto(`${app.url}/staff/#case=${caseId}`);
     await page.locator('#app-view').waitFor({ state: 'visible' });
-    await page.locator('#case-view').waitFor({ state: 'visible', timeout: 15_000 });
-    await page.locator('#case-title').waitFor();
+    await page.waitForURL(`**/staff/cases/${caseId}`);
+    await page.locator('#case-view #case-title').waitFor({ state: 'visible', timeout: 15_000 });
+    await page.reload();
+    await page.locator('#case-view #case-title').waitFor({ state: 'visible', timeout: 15_000 });
     chat.close();
     expect(problems).toEqual([]);
   }, 60_000);

@@ -3,12 +3,16 @@ import { fileURLToPath } from 'node:url';
 import { databaseUrl, templateName, withAdmin } from './databases.js';
 
 const prismaWrapper = fileURLToPath(new URL('../../scripts/prisma.mjs', import.meta.url));
+const consoleBuilder = new URL('../../scripts/build-console.mjs', import.meta.url).href;
 
 /**
  * Builds the migrated template database once per migration set; every test file clones it
  * (CREATE DATABASE … TEMPLATE), which takes milliseconds instead of a migration run.
  */
 export default async function setup() {
+  // The browser tests drive the built console: build it first when its sources changed.
+  const { buildConsole } = (await import(consoleBuilder)) as { buildConsole(options: { ifStale: boolean; quiet: boolean }): Promise<boolean> };
+  await buildConsole({ ifStale: true, quiet: true });
   const template = templateName();
   await withAdmin(async (client) => {
     // Two test runs at once must not both build the template.

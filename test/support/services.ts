@@ -26,7 +26,7 @@ export async function waitFor(check: () => Promise<boolean> | boolean, { timeout
 }
 
 /** A private redis-server on its own port, for tests that stop and restart Redis. */
-export async function startPrivateRedis(port?: number): Promise<{ url: string; port: number; stop(): Promise<void> }> {
+export async function startPrivateRedis(port?: number): Promise<{ url: string; port: number; stop(): Promise<void>; freeze(): void; thaw(): void }> {
   const chosen = port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'yorisoi-redis-'));
   const child: ChildProcess = spawn('redis-server', ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
@@ -48,6 +48,9 @@ export async function startPrivateRedis(port?: number): Promise<{ url: string; p
   return {
     url,
     port: chosen,
+    /** SIGSTOP: the server keeps its connections open but answers nothing (a hung Redis, not a dead one). */
+    freeze: () => void child.kill('SIGSTOP'),
+    thaw: () => void child.kill('SIGCONT'),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

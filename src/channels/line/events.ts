@@ -16,13 +16,35 @@ export type LineSource = z.infer<typeof lineSourceSchema>;
 export const lineEventSchema = z.looseObject({
   type: z.string(),
   webhookEventId: z.string().min(1).max(200),
-  timestamp: z.number().int().nonnegative(),
+  // Within the range of a Date (±8.64e15 ms): beyond it `new Date(timestamp)` is invalid.
+  timestamp: z.number().int().nonnegative().max(8_640_000_000_000_000),
   mode: z.string().optional(),
   source: lineSourceSchema.optional(),
   replyToken: z.string().optional(),
   deliveryContext: z.looseObject({ isRedelivery: z.boolean().optional() }).optional(),
 });
 export type LineEvent = z.infer<typeof lineEventSchema>;
+
+/**
+ * Deeper than any LINE event is (the deepest, a message with quoted emojis, is under 10 levels);
+ * what is deeper is refused before anything walks it recursively (zod, JSON.stringify,
+ * encryption), which a nesting of 200,000 levels would overflow.
+ */
+export const MAX_EVENT_DEPTH = 64;
+
+/** Whether `value` nests objects or arrays deeper than `limit`, found without recursion. */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Array.isArray(item) ? item : Object.values(item)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
 
 /** The request body; each event is validated on its own so one odd event cannot sink the batch. */
 export const lineWebhookBodySchema = z.looseObject({

@@ -2,7 +2,7 @@ import { dataCryptoOf, sqlPoolOf } from '../../db/client.js';
 import { poolExecutor } from '../../db/sql.js';
 import type { ChannelPlugin } from '../../pipeline/wiring.js';
 import type { Runtime } from '../../runtime.js';
-import type { HttpHooks } from '../index.js';
+import type { HttpHooks } from '../http-hooks.js';
 import { createLineAdapter } from './adapter.js';
 import { createLineClient } from './client.js';
 import { createLoadingAnimation, createLoadingClient } from './loading.js';

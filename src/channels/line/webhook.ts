@@ -8,7 +8,7 @@ import { HttpError } from '../../http/errors.js';
 import type { Queues } from '../../jobs/queues.js';
 import { requestProcessing, storeInboundEvents, type InboundEventInput, type StoredEvent } from '../../pipeline/inbox.js';
 import type { Logger } from '../../platform/logger.js';
-import { lineEventSchema, lineSourceKey, lineUserId, lineWebhookBodySchema, type LineEvent, type StoredLineEvent } from './events.js';
+import { lineEventSchema, lineSourceKey, lineUserId, lineWebhookBodySchema, MAX_EVENT_DEPTH, nestsDeeperThan, type LineEvent, type StoredLineEvent } from './events.js';
 import type { ShowLoading } from './loading.js';
 import { describeError } from '../../platform/errors.js';
 
@@ -82,13 +82,22 @@ function verifiedBody(raw: Buffer, req: Request, channelSecret: string): unknown
   }
 }
 
-/** The events worth storing, each once; events without an id or time cannot be stored idempotently. */
+/**
+ * The events worth storing, each once; events without an id or a valid time cannot be stored
+ * idempotently, and malformed ones (nested absurdly deep) not at all: they are counted as
+ * skipped and logged, and the valid events beside them are stored (LINE hears 200 either way;
+ * a 5xx would make it redeliver the same odd event again).
+ */
 function toInboundEvents(events: unknown[], destination: string | undefined, receivedAt: Date, lookupHash: (id: string) => string) {
   const inputs: InboundEventInput[] = [];
   const parsed: LineEvent[] = [];
   const seen = new Set<string>();
   let skipped = 0;
   for (const candidate of events) {
+    if (nestsDeeperThan(candidate, MAX_EVENT_DEPTH)) {
+      skipped++;
+      continue;
+    }
     const result = lineEventSchema.safeParse(candidate);
     if (!result.success) {
       skipped++;
@@ -140,7 +149,7 @@ export function lineWebhookRoutes(deps: LineWebhookDeps): Router {
     if (!body.success) throw new HttpError(400, 'invalid_request', 'The body is not a LINE webhook request (no events array).');
 
     const { inputs, parsed, skipped } = toInboundEvents(body.data.events, body.data.destination, new Date(), lookupHash);
-    if (skipped > 0) deps.logger.warn({ skipped }, 'LINE events without webhookEventId or timestamp were not stored');
+    if (skipped > 0) deps.logger.warn({ skipped }, 'malformed LINE events (no webhookEventId, no valid timestamp, or nested too deep) were not stored');
     // Stored before LINE hears 200: if PostgreSQL fails this throws, LINE sees 5xx and redelivers.
     const stored = await store(inputs);
     acknowledge(res);

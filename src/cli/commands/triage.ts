@@ -3,7 +3,8 @@
 //
 //   in  (stdin)  one JSON object per line: {"id": string, "text": string}
 //   out (stdout) one line per non-blank input line, in input order:
-//                {"id": string, "urgency": "emergency" | "high" | "normal", "signals": string[]}
+//                {"id": string, "urgency": "emergency" | "high" | "normal", "score": 0-100,
+//                 "check": boolean, "signals": string[]}
 //
 // Blank lines are skipped. A line that is not valid JSON or does not have a string `id` and a
 // string `text` still gets exactly one output line, so outputs stay aligned with inputs:
@@ -52,8 +53,8 @@ export async function runTriageJsonl(
     const parsed = parseLine(line);
     let out: string;
     if (parsed.ok) {
-      const { urgency, signals } = triage(parsed.value.text);
-      out = JSON.stringify({ id: parsed.value.id, urgency, signals });
+      const { urgency, score, check, signals } = triage(parsed.value.text);
+      out = JSON.stringify({ id: parsed.value.id, urgency, score, check, signals });
     } else {
       rejected += 1;
       errors.write(`triage: line ${lineNumber}: ${parsed.error}\n`);

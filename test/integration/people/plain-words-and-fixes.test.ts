@@ -47,14 +47,14 @@ describe('plain words and small breakages', () => {
 
     const view = await asColleague.get(`/cases/${caseId}`);
     const line = view.body.history.find((h: { action: string }) => h.action === 'case.transferred');
-    expect(line.text).toBe('担当を田中 相談員さんから佐藤 相談員さんに替えた');
+    expect(line.text).toBe('担当を田中 相談員さんから佐藤 相談員さんに替えました');
     const audit = await asSupervisor.get(`/audit?caseId=${caseId}`);
     expect(audit.status).toBe(200);
     for (const event of audit.body.events) {
       expect(event.text).not.toMatch(UUID);
       expect(event.actionLabel).not.toMatch(/^[a-z_.]+$/);
     }
-    expect(audit.body.events.map((e: { text: string }) => e.text)).toContain('田中 相談員：担当を田中 相談員さんから佐藤 相談員さんに替えた');
+    expect(audit.body.events.map((e: { text: string }) => e.text)).toContain('田中 相談員：担当を田中 相談員さんから佐藤 相談員さんに替えました');
   });
 
   it('the handover summary uses the words the person saw; a second handover after the center received it is a clear 409', async () => {

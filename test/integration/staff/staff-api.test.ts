@@ -359,7 +359,7 @@ describe('staff API', () => {
       kase = await db.case.findUniqueOrThrow({ where: { id: caseId } });
       expect(kase.status).toBe('CLOSED');
       expect(kase.closedAt).not.toBeNull();
-      const audit = await db.auditEvent.findMany({ where: { caseId, action: { in: ['case.status_changed', 'case.transferred', 'case.released'] } }, orderBy: { id: 'asc' } });
+      const audit = await auditTrail(db, caseId, ['case.status_changed', 'case.transferred', 'case.released']);
       expect(audit.map((a) => a.action)).toEqual(['case.status_changed', 'case.transferred', 'case.status_changed', 'case.released', 'case.status_changed']);
       expect(audit[0]!.detail).toMatchObject({ from: 'ACTIVE', to: 'WAITING_USER', reason: 'ご本人の返事待ち' });
     });
@@ -421,7 +421,7 @@ describe('staff API', () => {
       expect((await asCounselor.put(`/cases/${kase.id}/assessment`, { ...lowered, overrideReason: '面談で安全を確認できた' })).status).toBe(204);
       stored = await db.case.findUniqueOrThrow({ where: { id: kase.id } });
       expect(stored).toMatchObject({ urgency: 'NORMAL', stage: 'individual_support' });
-      const overrides = await db.auditEvent.findMany({ where: { caseId: kase.id, action: 'case.assessment_override' }, orderBy: { id: 'asc' } });
+      const overrides = await auditTrail(db, kase.id, ['case.assessment_override']);
       expect(overrides.map((o) => o.detail)).toEqual([
         { field: 'householdRisk', from: 'medium', to: 'high', reason: '面談で暴言が続いていると分かった' },
         { field: 'stage', from: 'encounter_assessment', to: 'individual_support', reason: '面談で安全を確認できた' },
@@ -514,7 +514,7 @@ describe('staff API', () => {
       expect((await asSupervisor.post(`/handovers/${handoverId}/acknowledge`, { note: '醍醐支所 キーマンの田中さんが電話で受け止め' })).status).toBe(204);
       const stored = await db.handover.findUniqueOrThrow({ where: { id: handoverId } });
       expect(stored).toMatchObject({ acknowledgedById: supervisor.id, acknowledgedNote: '醍醐支所 キーマンの田中さんが電話で受け止め' });
-      const audit = await db.auditEvent.findMany({ where: { caseId: kase.id, action: { in: ['case.handed_over', 'handover.acknowledged'] } }, orderBy: { id: 'asc' } });
+      const audit = await auditTrail(db, kase.id, ['case.handed_over', 'handover.acknowledged']);
       expect(audit.map((a) => a.detail)).toEqual([
         expect.objectContaining({ basis: 'emergency_override', overrideReason: '高齢の親への暴力の訴え。命と体の安全のため。' }),
         expect.objectContaining({ onBehalf: true }),
@@ -577,12 +577,25 @@ describe('staff console page', () => {
   it('is served under a strict CSP that no other site may frame, while the chat stays embeddable', async () => {
     const page = await fetch(`${app.url}/staff`);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('<script type="module" src="/staff/staff.js"></script>');
+    const shell = await page.text();
+    // The Vite build (console/): hashed module scripts and stylesheets under /staff/assets/, nothing inline.
+    const assets = [...shell.matchAll(/(?:src|href)="(\/staff\/assets\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(assets.some((a) => a.endsWith('.js'))).toBe(true);
+    expect(assets.some((a) => a.endsWith('.css'))).toBe(true);
+    expect(shell).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(shell).not.toMatch(/<style|\sstyle=/);
+    for (const asset of assets) expect((await fetch(`${app.url}${asset}`)).status, asset).toBe(200);
+    // Console routes answer with the same shell; file-like paths that do not exist stay 404.
+    for (const route of [`/staff/cases/${randomUUID()}`, '/staff/queue?urgency=EMERGENCY', '/staff/audit']) {
+      const routed = await fetch(`${app.url}${route}`);
+      expect(routed.status, route).toBe(200);
+      expect(await routed.text(), route).toBe(shell);
+    }
+    expect((await fetch(`${app.url}/staff/staff.js`)).status).toBe(404);
     const csp = page.headers.get('content-security-policy')!;
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(page.headers.get('x-frame-options')).toBe('DENY');
-    for (const asset of ['/staff/staff.js', '/staff/staff.css', '/staff/print.js', '/staff/print.css']) expect((await fetch(`${app.url}${asset}`)).status, asset).toBe(200);
     const print = await fetch(`${app.url}/staff/handovers/${randomUUID()}/print`);
     expect(print.status).toBe(200);
     expect(print.headers.get('cache-control')).toBe('no-store');
@@ -590,3 +603,9 @@ describe('staff console page', () => {
     expect(chat.headers.get('content-security-policy')).toContain('https://www.city.kyoto.lg.jp');
   });
 });
+
+/** A case's audit events of the given actions, oldest first, as supervisors read them (staff-written texts resolved). */
+async function auditTrail(db: Db, caseId: string, actions: string[]) {
+  const { listAudit } = await import('../../../src/cases/audit.js');
+  return (await listAudit(db, { caseId, limit: 1000 })).filter((e) => actions.includes(e.action)).reverse();
+}

@@ -38,8 +38,8 @@ export function makeContext(
   };
 }
 
-export const EMERGENCY: TriageResult = { urgency: 'emergency', signals: ['suicidal_ideation'] };
-export const HIGH: TriageResult = { urgency: 'high', signals: ['exhaustion'] };
+export const EMERGENCY: TriageResult = { urgency: 'emergency', signals: ['suicidal_ideation'], score: 82, check: false, kinds: ['suicide'], language: 'ja' };
+export const HIGH: TriageResult = { urgency: 'high', signals: ['exhaustion'], score: 42, check: false, kinds: [], language: 'ja' };
 
 export type Result = StepResult<ConversationState>;
 

@@ -89,7 +89,11 @@ const spec: fc.Arbitrary<Spec> = fc.oneof(
 );
 const triage = fc.oneof(
   { weight: 8, arbitrary: fc.constant<TriageResult | null>(null) },
-  { weight: 1, arbitrary: fc.constantFrom<TriageResult>({ urgency: 'emergency', signals: ['x'] }, { urgency: 'high', signals: ['y'] }, { urgency: 'normal', signals: [] }) },
+  { weight: 1, arbitrary: fc.constantFrom<TriageResult>(
+      { urgency: 'emergency', signals: ['x'], score: 90, check: false, kinds: ['suicide'], language: null },
+      { urgency: 'high', signals: ['y'], score: 40, check: false, kinds: [], language: null },
+      { urgency: 'normal', signals: [], score: 0, check: false, kinds: [], language: null },
+    ) },
 );
 const turn = fc.record({
   spec,

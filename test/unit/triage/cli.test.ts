@@ -41,18 +41,18 @@ describe('yorisoi triage --jsonl', () => {
     const { code, lines, stderr } = await run(`${input}\n`);
     expect(code).toBe(EXIT_OK);
     expect(stderr).toBe('');
-    expect(lines).toEqual([
+    expect(lines).toMatchObject([
       { id: 'a', urgency: 'normal', signals: [] },
       { id: 'b', urgency: 'emergency', signals: ['suicidal_ideation'] },
       { id: 'c', urgency: 'high', signals: ['money_utilities'] },
     ]);
-    for (const line of lines) expect(Object.keys(line).sort()).toEqual(['id', 'signals', 'urgency']);
+    for (const line of lines) expect(Object.keys(line).sort()).toEqual(['check', 'id', 'score', 'signals', 'urgency']);
   });
 
   it('skips blank lines, accepts CRLF and a byte-order mark', async () => {
     const { code, lines } = await run('\uFEFF{"id":"1","text":"kms"}\r\n\r\n   \n{"id":"2","text":"こんにちは"}\r\n');
     expect(code).toBe(EXIT_OK);
-    expect(lines).toEqual([
+    expect(lines).toMatchObject([
       { id: '1', urgency: 'emergency', signals: ['suicidal_ideation'] },
       { id: '2', urgency: 'normal', signals: [] },
     ]);
@@ -73,7 +73,7 @@ describe('yorisoi triage --jsonl', () => {
     expect(lines.map((l) => l.id)).toEqual(['ok1', null, 'no-text', null, null, 'ok2']);
     expect(lines[1]).toEqual({ id: null, error: 'not valid JSON' });
     expect(lines[2]?.error).toMatch(/text/);
-    expect(lines[5]).toEqual({ id: 'ok2', urgency: 'emergency', signals: ['suicidal_ideation'] });
+    expect(lines[5]).toMatchObject({ id: 'ok2', urgency: 'emergency', signals: ['suicidal_ideation'] });
     expect(stderr).toMatch(/line 2: not valid JSON/);
     expect(stderr).toMatch(/line 4: .*text/);
     expect(stderr).toMatch(/line 5: .*id/);
@@ -92,8 +92,8 @@ describe('yorisoi triage --jsonl', () => {
     expect(await done).toBe(EXIT_OK);
     const lines = out.text().trimEnd().split('\n');
     expect(lines).toHaveLength(12_000);
-    expect(JSON.parse(lines[11_999] as string)).toEqual({ id: 'm11999', urgency: 'normal', signals: [] });
-    expect(JSON.parse(lines[200] as string)).toEqual({ id: 'm200', urgency: 'emergency', signals: ['self_harm'] });
+    expect(JSON.parse(lines[11_999] as string)).toMatchObject({ id: 'm11999', urgency: 'normal', signals: [] });
+    expect(JSON.parse(lines[200] as string)).toMatchObject({ id: 'm200', urgency: 'emergency', signals: ['self_harm'] });
   });
 
   it('returns 0 for empty input', async () => {

@@ -65,7 +65,7 @@ describe('triage result', () => {
   const triage = createTriage(ruleSet);
 
   it('is normal with no signals for ordinary messages', () => {
-    expect(triage('息子が部屋から出てこない')).toEqual({ urgency: 'normal', signals: [] });
+    expect(triage('息子が部屋から出てこない')).toMatchObject({ urgency: 'normal', signals: [] });
   });
 
   it('takes the highest level and lists emergency signals first', () => {

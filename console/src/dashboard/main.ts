@@ -1,22 +1,27 @@
 // 集計ダッシュボード (supervisors). Reads GET /api/staff/analytics and draws every chart as inline
-// SVG: no library, no CDN (closed municipal networks), no inline style (strict CSP).
+// SVG: no library, no CDN (closed municipal networks), no inline style (strict CSP). Every code
+// is named from the shared label catalogue (src/labels/).
+import { label, type LabelGroup } from '../../../src/labels/index.js';
+import type { Jsonified } from '../types.js';
+import type { analyticsOverview } from '../../../src/cases/analytics.js';
+import '../styles/staff.css';
+import '../styles/dashboard.css';
+
 const API = '/api/staff';
 const SVG = 'http://www.w3.org/2000/svg';
 
-const L = {
-  consulter: { SELF: '本人', FAMILY: '家族', AGENCY: '関係機関', NEIGHBOUR: '近隣住民', UNSURE: 'まだ言いたくない', UNKNOWN: '未回答' },
-  channel: { LINE: 'LINE', WEB: 'ウェブ' },
-  age: {
-    under15: '15歳未満', '15_19': '15〜19歳', '20s': '20代', '30s': '30代', '40s': '40代', '50s': '50代',
-    under60: '50代まで', '60s': '60代', '70s': '70代', '80plus': '80代以上', unknown: '未回答',
-  },
-  stage: {
-    encounter_assessment: '出会い・評価', individual_support: '個人的支援', intermediate_group: '中間的・集団', social_participation: '社会参加の試行', unknown: '未設定',
-  },
-  urgency: { EMERGENCY: '緊急', HIGH: '高', NORMAL: '通常' },
-  reminder: { UNCLAIMED: '未担当', AWAITING_STAFF_REPLY: '返信待ち', HANDOVER_UNACKNOWLEDGED: '受け止め待ち', FOLLOW_UP: '次の連絡', USER_CHECK_IN: '様子うかがい' },
-};
-const ORDER = {
+type Analytics = Jsonified<Awaited<ReturnType<typeof analyticsOverview>>>;
+type SeriesName = 'consulter' | 'channel' | 'age' | 'stage' | 'urgency' | 'reminder';
+const GROUP: Record<SeriesName, LabelGroup> = { consulter: 'consulterType', channel: 'channel', age: 'ageBand', stage: 'stage', urgency: 'urgency', reminder: 'reminderKind' };
+interface Serie {
+  key?: string;
+  label: string;
+  cls: string;
+  values: number[];
+}
+type Attrs = Record<string, string | number>;
+
+const ORDER: Record<SeriesName, string[]> = {
   consulter: ['SELF', 'FAMILY', 'AGENCY', 'NEIGHBOUR', 'UNSURE', 'UNKNOWN'],
   channel: ['LINE', 'WEB'],
   age: ['under15', '15_19', '20s', '30s', '40s', '50s', 'under60', '60s', '70s', '80plus', 'unknown'],
@@ -25,35 +30,38 @@ const ORDER = {
   reminder: ['UNCLAIMED', 'AWAITING_STAFF_REPLY', 'HANDOVER_UNACKNOWLEDGED', 'FOLLOW_UP', 'USER_CHECK_IN'],
 };
 
-const $ = (id) => document.getElementById(id);
+const $ = (id: string) => document.getElementById(id)!;
+const input = (id: string) => document.getElementById(id) as HTMLInputElement;
 
-function el(tag, props = {}, ...children) {
+type Child = Node | string | null | undefined | Child[];
+
+function el(tag: string, props: Record<string, string> = {}, ...children: Child[]): HTMLElement {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(props)) {
     if (k === 'text') node.textContent = v;
     else if (k === 'className') node.className = v;
     else node.setAttribute(k, v);
   }
-  for (const child of children.flat()) if (child != null) node.append(child);
+  for (const child of (children as unknown[]).flat(9) as (Node | string | null | undefined)[]) if (child != null) node.append(child);
   return node;
 }
 
-function s(tag, attrs = {}, ...children) {
+function s(tag: string, attrs: Attrs = {}, ...children: Child[]): SVGElement {
   const node = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (k === 'text') node.textContent = String(v);
     else node.setAttribute(k, String(v));
   }
-  for (const child of children.flat()) if (child != null) node.append(child);
+  for (const child of (children as unknown[]).flat(9) as (Node | string | null | undefined)[]) if (child != null) node.append(child);
   return node;
 }
 
-const labelOf = (map, key) => map[key] ?? key;
-const sortBy = (order, keys) => [...keys].sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99) || String(a).localeCompare(String(b)));
-const shortWeek = (week) => `${Number(week.slice(5, 7))}/${Number(week.slice(8, 10))}`;
+const labelOf = (name: SeriesName, key: string) => label(GROUP[name], key);
+const sortBy = (order: string[], keys: string[]) => [...keys].sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99) || String(a).localeCompare(String(b)));
+const shortWeek = (week: string) => `${Number(week.slice(5, 7))}/${Number(week.slice(8, 10))}`;
 
 /** A round axis maximum and tick step for counts. */
-function niceScale(max) {
+function niceScale(max: number): { max: number; step: number } {
   if (max <= 0) return { max: 1, step: 1 };
   const rough = max / 4;
   const magnitude = 10 ** Math.floor(Math.log10(rough));
@@ -61,11 +69,11 @@ function niceScale(max) {
   return { max: Math.max(step, Math.ceil(max / step) * step), step: Math.max(1, step) };
 }
 
-function legend(items) {
+function legend(items: { label: string; cls: string }[]) {
   return el('ul', { className: 'legend' }, items.map((item) => el('li', {}, s('svg', { viewBox: '0 0 12 12', 'aria-hidden': 'true' }, s('rect', { width: 12, height: 12, rx: 2, class: item.cls })), item.label)));
 }
 
-function dataTable(head, rows) {
+function dataTable(head: string[], rows: (string | number)[][]) {
   return el(
     'details',
     { className: 'data' },
@@ -75,7 +83,7 @@ function dataTable(head, rows) {
 }
 
 /** Stacked vertical bars, one per week (`narrow` for a half-width card). */
-function stackedWeeks(container, weeks, series, { description, narrow = false }) {
+function stackedWeeks(container: HTMLElement, weeks: string[], series: Serie[], { description, narrow = false }: { description: string; narrow?: boolean }) {
   const W = narrow ? 520 : 900;
   const H = narrow ? 240 : 260;
   const m = { top: 12, right: 12, bottom: 30, left: 40 };
@@ -83,7 +91,7 @@ function stackedWeeks(container, weeks, series, { description, narrow = false })
   const innerH = H - m.top - m.bottom;
   const totals = weeks.map((_, i) => series.reduce((n, x) => n + (x.values[i] ?? 0), 0));
   const { max, step } = niceScale(Math.max(0, ...totals));
-  const y = (v) => m.top + innerH - (v / max) * innerH;
+  const y = (v: number) => m.top + innerH - (v / max) * innerH;
   const band = innerW / Math.max(1, weeks.length);
   const barW = Math.max(2, Math.min(40, band * 0.7));
   const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': description });
@@ -105,7 +113,8 @@ function stackedWeeks(container, weeks, series, { description, narrow = false })
       }
       base += v;
     });
-    if (totals[i] > 0 && barW >= 14) svg.append(s('text', { x: x + barW / 2, y: y(totals[i]) - 3, 'text-anchor': 'middle', class: 'value-label', text: totals[i] }));
+    const total = totals[i] ?? 0;
+    if (total > 0 && barW >= 14) svg.append(s('text', { x: x + barW / 2, y: y(total) - 3, 'text-anchor': 'middle', class: 'value-label', text: total }));
     if (i % labelEvery === 0) axis.append(s('text', { x: x + barW / 2, y: H - m.bottom + 16, 'text-anchor': 'middle', text: shortWeek(week) }));
   });
   svg.prepend(grid);
@@ -114,12 +123,12 @@ function stackedWeeks(container, weeks, series, { description, narrow = false })
   container.replaceChildren(
     svg,
     legend(series.map((x) => ({ label: x.label, cls: x.cls }))),
-    dataTable(['週', ...series.map((x) => x.label), '計'], weeks.map((w, i) => [w, ...series.map((x) => x.values[i] ?? 0), totals[i]])),
+    dataTable(['週', ...series.map((x) => x.label), '計'], weeks.map((w, i) => [w, ...series.map((x) => x.values[i] ?? 0), totals[i] ?? 0])),
   );
 }
 
 /** Horizontal bars with their counts and shares. */
-function horizontalBars(container, entries, { description, note }) {
+function horizontalBars(container: HTMLElement, entries: { label: string; value: number; cls: string }[], { description, note }: { description: string; note?: string }) {
   const W = 520;
   const rowH = 26;
   const m = { top: 6, right: 90, bottom: 6, left: 120 };
@@ -137,18 +146,18 @@ function horizontalBars(container, entries, { description, note }) {
     );
   });
   if (entries.length === 0 || total === 0) svg.append(s('text', { x: W / 2, y: H / 2 + 4, 'text-anchor': 'middle', class: 'empty-chart', text: 'この期間にはありません' }));
-  container.replaceChildren(...[svg, note ? el('p', { className: 'chart-note', text: note }) : null, dataTable(['区分', '件数'], entries.map((e) => [e.label, e.value]))].filter(Boolean));
+  container.replaceChildren(...[svg, note ? el('p', { className: 'chart-note', text: note }) : null, dataTable(['区分', '件数'], entries.map((e) => [e.label, e.value]))].filter((n): n is HTMLElement | SVGElement => n !== null));
 }
 
 /** Grouped bars per week (handed over beside acknowledged). */
-function groupedWeeks(container, weeks, groups, { description }) {
+function groupedWeeks(container: HTMLElement, weeks: string[], groups: Serie[], { description }: { description: string }) {
   const W = 900;
   const H = 220;
   const m = { top: 12, right: 12, bottom: 30, left: 40 };
   const innerW = W - m.left - m.right;
   const innerH = H - m.top - m.bottom;
   const { max, step } = niceScale(Math.max(0, ...groups.flatMap((g) => g.values)));
-  const y = (v) => m.top + innerH - (v / max) * innerH;
+  const y = (v: number) => m.top + innerH - (v / max) * innerH;
   const band = innerW / Math.max(1, weeks.length);
   const barW = Math.max(2, Math.min(18, (band * 0.8) / groups.length));
   const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': description });
@@ -174,27 +183,27 @@ function groupedWeeks(container, weeks, groups, { description }) {
   container.replaceChildren(svg, legend(groups), dataTable(['週', ...groups.map((g) => g.label)], weeks.map((w, i) => [w, ...groups.map((g) => g.values[i] ?? 0)])));
 }
 
-function weeklySeries(rows, mapName) {
+function weeklySeries(rows: { counts: Record<string, number> }[], mapName: SeriesName): Serie[] {
   const keys = sortBy(ORDER[mapName], [...new Set(rows.flatMap((r) => Object.keys(r.counts)))]);
-  return keys.map((key, i) => ({ key, label: labelOf(L[mapName], key), cls: `s${i % 8}`, values: rows.map((r) => r.counts[key] ?? 0) }));
+  return keys.map((key, i) => ({ key, label: labelOf(mapName, key), cls: `s${i % 8}`, values: rows.map((r) => r.counts[key] ?? 0) }));
 }
 
-function countsToEntries(counts, mapName, clsOf = (_key, i) => `s${i % 8}`) {
-  return sortBy(ORDER[mapName], Object.keys(counts)).map((key, i) => ({ label: labelOf(L[mapName], key), value: counts[key], cls: clsOf(key, i) }));
+function countsToEntries(counts: Record<string, number>, mapName: SeriesName, clsOf = (_key: string, i: number) => `s${i % 8}`) {
+  return sortBy(ORDER[mapName], Object.keys(counts)).map((key, i) => ({ label: labelOf(mapName, key), value: counts[key] ?? 0, cls: clsOf(key, i) }));
 }
 
-const duration = (minutes) => {
+const duration = (minutes: number | null | undefined) => {
   if (minutes === null || minutes === undefined) return '—';
   if (minutes < 60) return `${Math.round(minutes)}分`;
   if (minutes < 48 * 60) return `${Math.round((minutes / 60) * 10) / 10}時間`;
   return `${Math.round((minutes / 1440) * 10) / 10}日`;
 };
 
-function stat(value, label) {
-  return el('div', { className: 'stat' }, el('div', { className: 'value', text: value }), el('div', { className: 'label', text: label }));
+function stat(value: string, caption: string) {
+  return el('div', { className: 'stat' }, el('div', { className: 'value', text: value }), el('div', { className: 'label', text: caption }));
 }
 
-function render(data) {
+function render(data: Analytics) {
   const weeks = data.range.weeks;
   $('summary').replaceChildren(
     stat(`${data.consultations.total}件`, '相談（窓口に届いたもの）'),
@@ -240,22 +249,22 @@ function todayJst() {
   return new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10);
 }
 
-function weeksBefore(to, weeks) {
+function weeksBefore(to: string, weeks: number) {
   const t = new Date(`${to}T12:00:00+09:00`).getTime() - (weeks * 7 - 1) * 86_400_000;
   return new Date(t + 9 * 3_600_000).toISOString().slice(0, 10);
 }
 
-function showMessage(text) {
+function showMessage(text: string) {
   const node = $('dash-message');
   node.textContent = text;
   node.hidden = !text;
 }
 
 async function load() {
-  const from = $('range-from').value;
-  const to = $('range-to').value;
+  const from = input('range-from').value;
+  const to = input('range-to').value;
   const query = new URLSearchParams({ from, to }).toString();
-  $('export-link').href = `${API}/analytics/export.csv?${query}`;
+  ($('export-link') as HTMLAnchorElement).href = `${API}/analytics/export.csv?${query}`;
   document.body.dataset.state = 'loading';
   const response = await fetch(`${API}/analytics?${query}`, { credentials: 'same-origin' });
   if (response.status === 401) {
@@ -268,7 +277,7 @@ async function load() {
     document.body.dataset.state = 'error';
     return;
   }
-  const body = await response.json();
+  const body = (await response.json()) as Analytics & { error?: { message?: string } };
   if (!response.ok) {
     showMessage(body?.error?.message ?? '集計を読み込めませんでした。');
     document.body.dataset.state = 'error';
@@ -282,15 +291,15 @@ async function load() {
 function start() {
   const params = new URLSearchParams(location.search);
   const to = params.get('to') ?? todayJst();
-  $('range-to').value = to;
-  $('range-from').value = params.get('from') ?? weeksBefore(to, 12);
+  input('range-to').value = to;
+  input('range-from').value = params.get('from') ?? weeksBefore(to, 12);
   $('range-form').addEventListener('submit', (event) => {
     event.preventDefault();
     void load();
   });
-  for (const button of document.querySelectorAll('[data-weeks]')) {
+  for (const button of document.querySelectorAll<HTMLButtonElement>('[data-weeks]')) {
     button.addEventListener('click', () => {
-      $('range-from').value = weeksBefore($('range-to').value || todayJst(), Number(button.dataset.weeks));
+      input('range-from').value = weeksBefore(input('range-to').value || todayJst(), Number(button.dataset.weeks));
       void load();
     });
   }

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { detectLanguage } from '../../../src/triage/language.js';
+
+describe('detectLanguage', () => {
+  it.each([
+    ['死にたい', 'ja'],
+    ['もう無理ｗ', 'ja'],
+    ['ｼﾆﾀｲ', 'ja'],
+    ['죽고 싶어요', 'ko'],
+    ['我不想活了', 'zh'],
+    ['我媽媽沒有呼吸了', 'zh-Hant'],
+    ['我妈妈没有呼吸了', 'zh'],
+    ['Tôi muốn chết', 'vi'],
+    ['toi muon chet', 'vi'],
+    ['Eu não aguento mais, quero morrer', 'pt'],
+    ['Ya no quiero vivir, estoy muy cansada', 'es'],
+    ['Ayoko na po mabuhay', 'tl'],
+    ['Saya ingin bunuh diri', 'id'],
+    ['म मर्न चाहन्छु', 'ne'],
+    ['malai marna man lagyo', 'ne'],
+    ['I want to kill myself', 'en'],
+  ])('%s → %s', (text, expected) => {
+    expect(detectLanguage(text)).toBe(expected);
+  });
+
+  it('says nothing when the text does not tell', () => {
+    expect(detectLanguage('💊🍺👋')).toBeNull();
+    expect(detectLanguage('1234')).toBeNull();
+    expect(detectLanguage('自殺')).toBeNull();
+    expect(detectLanguage('')).toBeNull();
+  });
+});
