@@ -103,6 +103,8 @@ describe('people API', () => {
     expect(all.templates.length).toBeGreaterThan(10);
     const byShortcut = replyTemplatesResponse.parse((await asCounselor.get(`/reply-templates?q=${encodeURIComponent('/first')}`)).body);
     expect(byShortcut.templates[0]?.id).toBe('first_reply');
+    const byOwnShortcut = replyTemplatesResponse.parse((await asCounselor.get(`/reply-templates?q=${encodeURIComponent('/anzen')}`)).body);
+    expect(byOwnShortcut.templates.map((t) => t.id)).toEqual(['safety_check']);
     const zh = replyTemplatesResponse.parse((await asCounselor.get('/reply-templates?language=zh')).body).templates;
     expect(zh.find((t) => t.id === 'first_reply')).toMatchObject({ language: 'zh', shortcut: 'hajime' });
     // Without a Chinese version the Japanese one is offered, and says so.
@@ -111,7 +113,7 @@ describe('people API', () => {
     for (const t of all.templates) expect(t.languages).toEqual(expect.arrayContaining(['ja', 'easy', 'en']));
     // {hotlines} is filled in every language.
     expect(JSON.stringify(zh)).not.toContain('{hotlines}');
-    const byWords = replyTemplatesResponse.parse((await asCounselor.get(`/reply-templates?q=${encodeURIComponent('ヒミツ')}&language=en`)).body).templates;
+    const byWords = replyTemplatesResponse.parse((await asCounselor.get(`/reply-templates?q=${encodeURIComponent('秘密')}&language=en`)).body).templates;
     expect(byWords[0]?.id).toBe('confidentiality');
     expect((await asCounselor.get('/reply-templates?language=xx')).status).toBe(400);
   });
