@@ -4,6 +4,7 @@ import { describeError, isTransientError } from '../platform/errors.js';
 import { dataCryptoOf, Prisma, sqlPoolOf, type Channel, type DataCrypto, type Db } from '../db/client.js';
 import { applyEffects, casePatchOf, intakeAnswerOf, type EffectContext } from '../cases/effects.js';
 import { decideComeback, recordComeback } from '../cases/returning.js';
+import { extractPhoneNumbers, phoneHash } from '../cases/phone-lookup.js';
 import type { ConversationContext, ConversationInput, DomainEffect, Language, OutboundMessage, StepResult, TriageResult } from '../conversation/types.js';
 import { inPgTransaction, prismaExecutor, type SqlExecutor } from '../db/sql.js';
 import { takeNextEvent, touchContact, WriteBatch, type CasePatch, type CaseSnapshot, type NewCaseColumns, type DeliveryRow, type MessageRow, type StoredInboundEvent } from './conversation-sql.js';
@@ -331,7 +332,9 @@ async function handleConversationEvent(
   if (event.silent) {
     if (isNew) writes.insertConversation({ id: conversationId, contactId: person.contactId, state: null, now, lastInboundAt: now, lastOutboundAt: null });
     else writes.updateConversation({ id: conversationId, now, lastInboundAt: now });
-    publishMessages(post, contactTopic, conversationId, writes.insertMessages(pendingMessages));
+    const silentIds = writes.insertMessages(pendingMessages);
+    publishMessages(post, contactTopic, conversationId, silentIds);
+    indexPhoneNumbersOf(writes, store.crypto, person.contactId, event.record, silentIds[0], now);
     if (kase && Object.keys(casePatch).length > 0) writes.updateCase(kase.id, now, casePatch);
     return;
   }
@@ -361,7 +364,10 @@ async function handleConversationEvent(
       createdAt: new Date(now.getTime() + index + 1),
     });
   }
-  publishMessages(post, contactTopic, conversationId, writes.insertMessages(pendingMessages));
+  const messageIds = writes.insertMessages(pendingMessages);
+  publishMessages(post, contactTopic, conversationId, messageIds);
+  // The person's own message comes first among the rows (event.record), so its id is the first.
+  indexPhoneNumbersOf(writes, store.crypto, person.contactId, event.record, event.record ? messageIds[0] : undefined, now);
 
   const effectContext: EffectContext = { conversationId, contactId: person.contactId, channel, language, now, reminderPolicy: deps.reminderPolicy };
   if (sqlEffects) {
@@ -408,6 +414,13 @@ async function handleConversationEvent(
 
 function effectColumns({ language, consulterType, stage }: CasePatch): NewCaseColumns {
   return { ...(language ? { language } : {}), ...(consulterType ? { consulterType } : {}), ...(stage ? { stage } : {}) };
+}
+
+/** A phone number in what the person wrote finds them later by search, without storing it in clear. */
+function indexPhoneNumbersOf(writes: WriteBatch, crypto: DataCrypto, contactId: string, record: { text?: string | null } | null, messageId: string | undefined, now: Date) {
+  if (!record?.text || !messageId) return;
+  const numbers = extractPhoneNumbers(record.text);
+  writes.insertPhoneLookups(numbers.map((digits) => ({ hash: phoneHash(crypto, digits), contactId, messageId, createdAt: now })));
 }
 
 function publishMessages(post: PostCommit, topic: Topic, conversationId: string, messageIds: string[]) {

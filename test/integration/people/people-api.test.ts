@@ -84,6 +84,15 @@ describe('people API', () => {
     expect(colleagues.unread).toBeGreaterThanOrEqual(2);
   });
 
+  it('a phone number the person wrote in the chat finds their case, without being stored in clear', async () => {
+    const { caseId } = await queuedWebCase(app.url, db, '連絡は 090-8765-4321 にお願いします');
+    const found = searchResponse.parse((await asSupervisor.get(`/search?q=${encodeURIComponent('０９０８７６５４３２１')}`)).body);
+    expect(found.results.map((r) => [r.matchedBy, r.case.id])).toEqual([['phone', caseId]]);
+    const rows = await db.$queryRaw<{ hash: string }[]>`SELECT "hash" FROM "PhoneLookup" WHERE "source" = 'message'`;
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row.hash).not.toContain('8765');
+  });
+
   it('links two cases of one household, shown on both, refused twice', async () => {
     const a = await queuedWebCase(app.url, db, '母のことで');
     const b = await queuedWebCase(app.url, db, '自分のことで');
