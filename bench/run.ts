@@ -3,7 +3,7 @@
 // and writes everything measured to bench/results/<timestamp>.json.
 //
 //   npm run bench                       everything (about 5 minutes)
-//   npm run bench -- --only ingest,e2e  some sections (ingest, e2e, queue, reminders, scale)
+//   npm run bench -- --only ingest,e2e  some sections (ingest, e2e, queue, reminders, scale, triage)
 //   npm run bench -- --source           run the TypeScript sources through tsx instead of a build
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,7 @@ import { fakeCalls, resetFake, runLineConversations, runWebChats, CONSULTATION_T
 import { cpuMeter, standardGroups } from './lib/cpu.js';
 import { request, openSse } from './lib/http.js';
 import { runIngest, type IngestRun } from './lib/ingest.js';
+import { benchTriage, TRIAGE_TARGET_MS } from './lib/triage.js';
 import { note, phase } from './lib/progress.js';
 import { seedQueue, seedReminders } from './lib/seed.js';
 import { buildProduction, cleanupAll, createDeployment, REDIS_URL, SECRET, startBareEndpoint, startFakeLine, startProcess, type Deployment } from './lib/setup.js';
@@ -511,7 +512,9 @@ async function main() {
   const started = Date.now();
   note(`Yorisoi benchmark — ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}`);
   mkdirSync(logDir, { recursive: true });
-  const build = fromSource
+  // Triage runs in-process: `--only triage` needs no build, no servers.
+  const needsServers = !only || [...only].some((section) => section !== 'triage');
+  const build = fromSource || !needsServers
     ? null
     : await phase('Build: compile the app as `npm run build` would (into a temporary directory)', async () => buildProduction());
   const cli = build?.cli;
@@ -523,6 +526,8 @@ async function main() {
     runs: cli ? 'compiled JavaScript (bin/yorisoi from a build)' : 'TypeScript sources through tsx (bin/yorisoi without dist/)',
     logs: logDir,
   };
+  if (wants('triage')) triageSection();
+  if (!needsServers) return finish(started);
   const fake = await phase('Fake LINE API (own process)', async () => startFakeLine());
 
   if (wants('ingest')) await ingestSection(cli, fake);
@@ -560,6 +565,21 @@ async function main() {
       value: noise.map((n) => `${n.phase} ${round(n.cpuS / Math.max(1, n.wallS), 2)}`).join(', ') + ' CPU-s/s',
     });
   }
+  finish(started);
+}
+
+function triageSection() {
+  const result = benchTriage();
+  results.triage = result;
+  rows.push(
+    { section: 'Triage', metric: `CPU per message, ${result.messages} labelled messages`, value: `${result.cpuMeanMs} ms`, target: `< ${TRIAGE_TARGET_MS} ms`, pass: result.cpuMeanMs < TRIAGE_TARGET_MS },
+    { section: 'Triage', metric: 'CPU per message with 3 earlier messages', value: `${result.withContextCpuMeanMs} ms`, target: `< ${TRIAGE_TARGET_MS} ms`, pass: result.withContextCpuMeanMs < TRIAGE_TARGET_MS },
+    { section: 'Triage', metric: 'wall per message p50 / p99', value: `${result.wall.p50} / ${result.wall.p99} ms` },
+    { section: 'Triage', metric: 'learned reader alone', value: `${result.modelOnlyCpuMeanMs} ms` },
+  );
+}
+
+function finish(started: number) {
   results.rows = rows;
   results.durationS = round((Date.now() - started) / 1000, 0);
   printTable();

@@ -132,6 +132,7 @@ function buildMessage(view) {
   text.className = 'text';
   text.textContent = view.text ?? '';
   li.append(text);
+  if (view.actions?.length) li.append(buildTapTargets(view.actions));
   if (view.choices?.length) {
     const group = document.createElement('div');
     group.className = 'choices';
@@ -162,6 +163,43 @@ function buildMessage(view) {
     }
   }
   return li;
+}
+
+// Crisis lines (a message of type `actions`): one tap calls (tel:) or opens the chat. The first
+// line is the one to call first and stands out. Styles live in crisis.css, loaded on first use.
+function buildTapTargets(actions) {
+  if (!document.querySelector('link[data-crisis-css]')) {
+    const css = document.createElement('link');
+    css.rel = 'stylesheet';
+    css.href = new URL('crisis.css', document.baseURI).pathname;
+    css.dataset.crisisCss = '';
+    document.head.append(css);
+  }
+  const list = document.createElement('ul');
+  list.className = 'tap-targets';
+  list.setAttribute('aria-label', '電話・チャット');
+  actions.forEach((action, index) => {
+    const href = safeHref(action.uri);
+    if (!href) return;
+    const item = document.createElement('li');
+    const a = document.createElement('a');
+    a.className = index === 0 ? 'tap-target first' : 'tap-target';
+    a.href = href;
+    if (!href.startsWith('tel:')) {
+      a.target = '_blank';
+      a.rel = 'noopener noreferrer';
+    }
+    const label = document.createElement('span');
+    label.className = 'tap-label';
+    label.textContent = action.label;
+    const name = document.createElement('span');
+    name.className = 'tap-name';
+    name.textContent = [action.name, action.hours].filter(Boolean).join('・');
+    a.append(label, name);
+    item.append(a);
+    list.append(item);
+  });
+  return list;
 }
 
 function setStatus(li, status) {

@@ -137,6 +137,9 @@ const envSchema = z
       .int('a whole number of days, at least 30')
       .min(30, 'a whole number of days, at least 30')
       .default(1095),
+    /** The desk hours file (default data/desk.yaml) and the on-call rota (default data/oncall.yaml). */
+    DESK_HOURS_FILE: optionalString,
+    ONCALL_FILE: optionalString,
     /** Proxies in front of the app (express `trust proxy`): hop count, `true`, or addresses/CIDRs. */
     TRUST_PROXY: z
       .string()
@@ -194,6 +197,8 @@ function finalise(env: z.infer<typeof envSchema>) {
       development: env.DATA_ENCRYPTION_KEYS === undefined,
     } satisfies DataEncryptionSettings,
     retentionDays: env.RETENTION_DAYS,
+    deskHoursFile: env.DESK_HOURS_FILE,
+    onCallFile: env.ONCALL_FILE,
   };
 }
 

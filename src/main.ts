@@ -11,6 +11,7 @@ import { buildProcessors } from './pipeline/processors.js';
 import { buildChannels } from './channels/index.js';
 import { RealtimeHub } from './realtime/hub.js';
 import { createStaffRoutes } from './staff/index.js';
+import { onCallRoutes } from './oncall/routes.js';
 
 export interface RunningYorisoi {
   runtime: Runtime;
@@ -61,7 +62,11 @@ export async function startYorisoi(config: ResolvedConfig, logger: Logger, optio
       embedOrigins: config.embedAllowedOrigins,
       trustProxy: config.trustProxy,
       rawBodyRoutes: channels.flatMap((c) => c.rawBodyRoutes ?? []),
-      routes: [...createStaffRoutes(runtime, { hub: hub!, channels, onShutdown: (hook) => shutdownHooks.push(hook) }), ...channels.flatMap((c) => c.routes ?? [])],
+      routes: [
+        ...createStaffRoutes(runtime, { hub: hub!, channels, onShutdown: (hook) => shutdownHooks.push(hook) }),
+        ...channels.flatMap((c) => c.routes ?? []),
+        { path: '/', handler: onCallRoutes({ db: runtime.db, secret: config.sessionSecret, publicBaseUrl: config.publicBaseUrl }) },
+      ],
     });
     server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)));

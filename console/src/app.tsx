@@ -10,6 +10,7 @@ import { navigate, useLocation } from './router.js';
 import { loadSession, NOTIFY_ROLES, SessionContext, type Session } from './session.js';
 import type { Me } from './types.js';
 import { Link, Said } from './ui/parts.js';
+import { AlertSoundToggle, EmergencyBanner } from './emergency.js';
 import { LoginView } from './views/login.js';
 import { NotificationsPanel } from './views/notifications.js';
 import { PasswordDialog } from './views/password.js';
@@ -108,6 +109,7 @@ function Console({ session, onLogout }: { session: Session; onLogout: () => void
             {online ? '● ライブ更新中' : '○ 接続中…'}
           </span>
           {NOTIFY_ROLES.includes(me.role) && <NotificationsPanel />}
+          {NOTIFY_ROLES.includes(me.role) && <AlertSoundToggle />}
           <span id="whoami" class="whoami">
             <Said>{me.name}</Said>（{label('role', me.role)}）
           </span>
@@ -119,6 +121,7 @@ function Console({ session, onLogout }: { session: Session; onLogout: () => void
           </button>
         </div>
       </header>
+      {NOTIFY_ROLES.includes(me.role) && <EmergencyBanner />}
       {View && found && <View key={found.route.name === 'case' ? 'queue' : found.route.name} location={loc} match={found.match} />}
       {passwordOpen && (
         <PasswordDialog

@@ -1,4 +1,5 @@
 import type { Channel } from '../db/client.js';
+import { clearCaseAlerts } from './alerts.js';
 import { requestProcessing, sourceKeyFor, storeInboundEvents } from '../pipeline/inbox.js';
 import type { SystemEvent } from '../pipeline/system-events.js';
 import { canWorkCase, DESK_ROLES, type Actor } from './actor.js';
@@ -27,6 +28,7 @@ export async function claimCase(deps: CaseDeps, actor: Actor, caseId: string) {
       RETURNING "id"`;
     if (rows.length === 0) return null;
     await reminderRules.cancel(tx, caseId, ['UNCLAIMED'], now);
+    await clearCaseAlerts(tx, caseId, { actorId: actor.id, reason: 'claimed' }, now);
     await recordAudit(tx, actor, 'case.claimed', caseId, undefined, now);
     return tx.case.findUniqueOrThrow({
       where: { id: caseId },

@@ -1,11 +1,12 @@
 import type { Prisma } from '../db/client.js';
 import type { Channel, Urgency } from '../db/client.js';
-import type { ConsulterType, DomainEffect, Language } from '../conversation/types.js';
+import type { ConsulterType, DangerKind, DomainEffect, Language } from '../conversation/types.js';
 import { deleteContactData } from './data-deletion.js';
 import { deriveQualityMarkers, deriveSupportStage } from './quality-markers.js';
 import { createNotification } from '../notifications/notifications.js';
 import type { ReminderPolicy } from '../reminders/policy.js';
 import { reminderRules } from '../reminders/reminders.js';
+import { startPaging, type OnCall } from '../oncall/paging.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -33,6 +34,8 @@ export interface EffectContext {
   language: Language;
   now: Date;
   reminderPolicy: ReminderPolicy;
+  /** The on-call rota: an emergency outside desk hours pages the person on call. */
+  oncall?: OnCall | undefined;
 }
 
 export interface EffectOutcome {
@@ -44,6 +47,8 @@ export interface EffectOutcome {
   reminders: { id: string; dueAt: Date }[];
   /** To announce after commit. */
   notifications: string[];
+  /** On-call pages to send after commit. */
+  pages: string[];
 }
 
 async function ensureCase(tx: Tx, ctx: EffectContext) {
@@ -84,7 +89,7 @@ export function intakeAnswerOf(effect: Extract<DomainEffect, { type: 'recordAnsw
  * this only writes down what it decided.
  */
 export async function applyEffects(tx: Tx, ctx: EffectContext, effects: DomainEffect[]): Promise<EffectOutcome> {
-  const outcome: EffectOutcome = { caseId: null, staffVisibleChange: null, dataDeleted: false, reminders: [], notifications: [] };
+  const outcome: EffectOutcome = { caseId: null, staffVisibleChange: null, dataDeleted: false, reminders: [], notifications: [], pages: [] };
   for (const effect of effects) {
     switch (effect.type) {
       case 'openCase':
@@ -127,28 +132,36 @@ export async function applyEffects(tx: Tx, ctx: EffectContext, effects: DomainEf
       case 'raiseAlert': {
         const kase = await ensureCase(tx, ctx);
         const urgency: Urgency = effect.urgency === 'emergency' ? 'EMERGENCY' : 'HIGH';
-        const markers = (kase.markers ?? {}) as { signals?: string[] };
+        const markers = (kase.markers ?? {}) as { signals?: string[]; kinds?: string[] };
         const signals = [...new Set([...(markers.signals ?? []), ...effect.signals])];
+        const knownKinds = new Set(markers.kinds ?? []);
+        const newKinds = (effect.kinds ?? []).filter((k) => !knownKinds.has(k));
+        const kinds = [...knownKinds, ...newKinds];
+        const score = Math.max(0, Math.min(100, Math.round(effect.score ?? 0)));
         await tx.case.update({
           where: { id: kase.id },
           data: {
             urgency: higherUrgency(kase.urgency, urgency),
-            markers: { ...markers, signals },
+            markers: { ...markers, signals, kinds },
+            // The queue orders by the highest score seen: a signal never lowers a case.
+            ...(score > kase.triageScore ? { triageScore: score } : {}),
             // Urgent cases skip every step: straight into the queue, even mid-intake.
             ...(effect.urgency === 'emergency' && kase.status === 'INTAKE' ? { status: 'QUEUED', queuedAt: ctx.now } : {}),
             ...(effect.urgency === 'emergency' ? { waitingSince: kase.waitingSince ?? ctx.now } : {}),
           },
         });
-        await audit(tx, kase.id, 'case.alert', { urgency: effect.urgency, signals: effect.signals }, ctx.now);
+        await audit(tx, kase.id, 'case.alert', { urgency: effect.urgency, signals: effect.signals, score, kinds: effect.kinds ?? [] }, ctx.now);
         const raised = higherUrgency(kase.urgency, urgency) !== kase.urgency;
         const emergency = effect.urgency === 'emergency';
         // Every emergency reaches the whole desk (the assignee may be away), paced so a person
-        // writing several crisis messages does not flood the console.
-        const recentAlert = emergency
-          ? await tx.notification.findFirst({
-              where: { caseId: kase.id, kind: 'emergency_alert', createdAt: { gt: new Date(ctx.now.getTime() - EMERGENCY_ALERT_PACE_MS) } },
-            })
-          : null;
+        // writing several crisis messages does not flood the console — except that a new kind of
+        // danger (an overdose after suicidal thoughts) is always a new alert.
+        const recentAlert =
+          emergency && newKinds.length === 0
+            ? await tx.notification.findFirst({
+                where: { caseId: kase.id, kind: 'emergency_alert', createdAt: { gt: new Date(ctx.now.getTime() - EMERGENCY_ALERT_PACE_MS) } },
+              })
+            : null;
         if ((emergency && !recentAlert) || (!emergency && raised)) {
           const notification = await createNotification(tx, {
             kind: emergency ? 'emergency_alert' : 'high_alert',
@@ -156,8 +169,14 @@ export async function applyEffects(tx: Tx, ctx: EffectContext, effects: DomainEf
             audience: emergency || !kase.assigneeId ? 'staff' : 'assignee',
             staffId: emergency ? null : kase.assigneeId,
             caseId: kase.id,
+            about: { caseId: kase.id, consulterType: kase.consulterType, channel: kase.channel, kinds: (emergency ? kinds : (effect.kinds ?? [])) as DangerKind[] },
           });
           outcome.notifications.push(notification.id);
+        }
+        // Outside desk hours an emergency pages the person on call (once per chain).
+        if (emergency && ctx.oncall) {
+          const page = await startPaging(tx, ctx.oncall, kase.id, ctx.now);
+          if (page) outcome.pages.push(page);
         }
         const queued = kase.status === 'QUEUED' || (emergency && kase.status === 'INTAKE');
         if (raised && queued && !kase.assigneeId) {

@@ -49,7 +49,7 @@ export async function safetyHotlinesText(): Promise<string> {
   try {
     const catalog = await loadFlowCatalog();
     return catalog.hotlines
-      .filter((h) => h.safety)
+      .filter((h) => h.safety && h.number)
       .map((h) => `・${h.name.ja ?? h.id} ${h.number}（${h.hours.ja ?? ''}）`)
       .join('\n');
   } catch {

@@ -56,11 +56,13 @@ export interface QueueEntry {
   lastStaffMessageAt: string | null;
   followUpAt: string | null;
   createdAt: string;
+  /** The highest triage score (0–100) of the case's alerts: the order within a level. */
+  triageScore: number;
   /**
    * A preview made only of coded, non-personal data (what help is wanted, triage signal ids,
    * handover state). The person's words are read in the case view, which is audited.
    */
-  preview: { helpWanted: string | null; helpWantedLabel: string | null; signals: string[]; signalLabels: string[]; handoverPending: boolean; dataDeleted: boolean };
+  preview: { helpWanted: string | null; helpWantedLabel: string | null; signals: string[]; signalLabels: string[]; kinds: string[]; handoverPending: boolean; dataDeleted: boolean };
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -78,7 +80,10 @@ function visibilityWhere(actor: Actor): Prisma.CaseWhereInput {
   return { OR: [{ assigneeId: actor.id }, { assigneeId: null, status: { notIn: ['INTAKE', 'CLOSED'] } }] };
 }
 
-/** The staff queue: most urgent first (EMERGENCY, HIGH, NORMAL), then the longest waiting. */
+/**
+ * The staff queue: most urgent first (EMERGENCY, HIGH, NORMAL), then the highest triage score (an
+ * overdose in progress above yesterday's passive wish), then the longest waiting.
+ */
 export async function listCases(db: Db, actor: Actor, filter: CaseFilter): Promise<QueueEntry[]> {
   return queueEntriesWhere(
     db,
@@ -109,6 +114,7 @@ export async function queueEntriesWhere(db: Db, where: Prisma.CaseWhereInput, li
     // PostgreSQL sorts an enum in declaration order: EMERGENCY, HIGH, NORMAL.
     orderBy: [
       { urgency: 'asc' },
+      { triageScore: 'desc' },
       { waitingSince: { sort: 'asc', nulls: 'last' } },
       { queuedAt: { sort: 'asc', nulls: 'last' } },
       { createdAt: 'asc' },
@@ -123,7 +129,7 @@ export async function queueEntriesWhere(db: Db, where: Prisma.CaseWhereInput, li
   const labels = await loadAnswerLabels();
   return cases.map((c) => {
     const summary = (c.summary ?? {}) as { answers?: Record<string, unknown>; dataDeletedAt?: string };
-    const markers = (c.markers ?? {}) as { signals?: unknown };
+    const markers = (c.markers ?? {}) as { signals?: unknown; kinds?: unknown };
     const helpWanted = summary.answers?.help_wanted;
     const signals = Array.isArray(markers.signals) ? markers.signals.filter((s): s is string => typeof s === 'string') : [];
     return {
@@ -144,12 +150,14 @@ export async function queueEntriesWhere(db: Db, where: Prisma.CaseWhereInput, li
       lastStaffMessageAt: iso(c.lastStaffMessageAt),
       followUpAt: iso(c.followUpAt),
       createdAt: c.createdAt.toISOString(),
+      triageScore: c.triageScore,
       preview: {
         helpWanted: typeof helpWanted === 'string' ? helpWanted : null,
         helpWantedLabel: typeof helpWanted === 'string' ? labels.valueLabel('help_wanted', helpWanted) : null,
         signals,
         // Words for the card: never `answer:household_worries=violence` on a screen.
         signalLabels: signalWords(signals, labels),
+        kinds: Array.isArray(markers.kinds) ? markers.kinds.filter((s): s is string => typeof s === 'string') : [],
         handoverPending: c.handovers.length > 0,
         dataDeleted: typeof summary.dataDeletedAt === 'string',
       },

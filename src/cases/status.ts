@@ -1,3 +1,4 @@
+import { clearCaseAlerts } from './alerts.js';
 import type { CaseStatus } from '../db/client.js';
 import { canWorkCase, type Actor } from './actor.js';
 import { recordAudit } from './audit.js';
@@ -45,7 +46,10 @@ export async function changeCaseStatus(deps: CaseDeps, actor: Actor, caseId: str
       },
     });
     // Nobody waits on a closed case, or on one left waiting for the person.
-    if (change.status === 'CLOSED') await reminderRules.cancel(tx, caseId, ['UNCLAIMED', 'AWAITING_STAFF_REPLY', 'FOLLOW_UP'], now);
+    if (change.status === 'CLOSED') {
+      await reminderRules.cancel(tx, caseId, ['UNCLAIMED', 'AWAITING_STAFF_REPLY', 'FOLLOW_UP'], now);
+      await clearCaseAlerts(tx, caseId, { actorId: actor.id, reason: 'closed' }, now);
+    }
     else if (nobodyWaits) await reminderRules.cancel(tx, caseId, ['AWAITING_STAFF_REPLY'], now);
     if (change.followUpOn === null) await reminderRules.cancel(tx, caseId, ['FOLLOW_UP'], now);
     await recordAudit(

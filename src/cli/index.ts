@@ -7,7 +7,7 @@ import { watchConsole } from '../dev/console-watch.js';
 import { startYorisoi, type RunningYorisoi } from '../main.js';
 import { createLogger, type Logger } from '../platform/logger.js';
 import { runFlowsCheck, runFlowsGraph } from './commands/flows.js';
-import { runTriageJsonl } from './commands/triage.js';
+import { runTriageEval, runTriageJsonl, runTriageTrain } from './commands/triage.js';
 import { runLineRichMenu } from './commands/line.js';
 import { runStaffAdd } from './commands/staff.js';
 import { runKeysRotate } from './commands/keys.js';
@@ -135,12 +135,30 @@ export function buildCli(): Command {
       process.stdout.write(`${await runFlowsGraph(flow, options.dir)}\n`);
     });
 
-  program
+  const triage = program
     .command('triage')
-    .description('classify messages: JSON lines {id, text} on stdin → {id, urgency, signals} on stdout')
-    .requiredOption('--jsonl', 'read and write JSON lines')
-    .action(async () => {
+    .description('classify messages: JSON lines {id, text, context?} on stdin → {id, urgency, score, check, signals} on stdout')
+    .option('--jsonl', 'read and write JSON lines')
+    .action(async (options: { jsonl?: boolean }) => {
+      if (!options.jsonl) {
+        triage.help({ error: true });
+      }
       process.exitCode = await runTriageJsonl(process.stdin, process.stdout);
+    });
+  triage
+    .command('train')
+    .description('retrain the learned reader on data/triage/corpus/ and write data/triage/model.json')
+    .option('--corpus <dir>', 'corpus folder (default: data/triage/corpus/)')
+    .option('--out <file>', 'weight file to write (default: data/triage/model.json)')
+    .action(async (options: { corpus?: string; out?: string }) => {
+      process.exitCode = await runTriageTrain(process.stdout, options);
+    });
+  triage
+    .command('eval <files...>')
+    .description('recall, false alarms and the confusion matrix per label of labelled JSON lines {id, text, label, context?}')
+    .option('--misses', 'list every message read at another level')
+    .action(async (files: string[], options: { misses?: boolean }) => {
+      process.exitCode = await runTriageEval(files, process.stdout, options);
     });
 
   const staff = program.command('staff').description('staff accounts of the console');

@@ -6,10 +6,11 @@
 //   a:<flow>:<step>:<value>   answer a question (also summary `confirm` / `fix`)
 //   skip:<flow>:<step>        skip a question
 //   cmd:<command>             an anywhere command (valid in any state; also for rich menus)
-//   sys:<prompt>:<value>      a system prompt: delete:yes|no, continue:go, fix:<key>|_write|_keep
+//   sys:<prompt>:<value>      a system prompt: delete:yes|no, continue:go, fix:<key>|_write|_keep,
+//                             safety:yes|no|unsure (the direct safety question)
 import { COMMAND_NAMES, type CommandName } from '../flows/schema.js';
 
-export type SystemPrompt = 'delete' | 'continue' | 'fix';
+export type SystemPrompt = 'delete' | 'continue' | 'fix' | 'safety';
 
 export type ChoiceData =
   | { kind: 'answer'; flow: string; step: string; value: string }
@@ -18,7 +19,7 @@ export type ChoiceData =
   | { kind: 'system'; prompt: SystemPrompt; value: string }
   | { kind: 'unknown' };
 
-const SYSTEM_PROMPTS: readonly SystemPrompt[] = ['delete', 'continue', 'fix'];
+const SYSTEM_PROMPTS: readonly SystemPrompt[] = ['delete', 'continue', 'fix', 'safety'];
 const TOKEN = /^[a-z0-9_]+$/;
 
 export function encodeChoiceData(d: Exclude<ChoiceData, { kind: 'unknown' }>): string {

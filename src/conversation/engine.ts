@@ -8,6 +8,17 @@ import type { CommandName, FlowCatalog } from '../flows/schema.js';
 import { decodeChoiceData, encodeChoiceData } from './choice-data.js';
 import { matchCommand, matchesLabel } from './commands.js';
 import {
+  answerSafetyQuestion,
+  crisisFollowUp,
+  endCrisis,
+  isCrisisContinueTyped,
+  maybeAskSafetyQuestion,
+  onDanger,
+  readingOf,
+  safetyAnswerOf,
+  showNumbers,
+} from './crisis.js';
+import {
   answerCurrentQuestion,
   chooseFix,
   isCurrentAnswer,
@@ -21,7 +32,7 @@ import { initialState, parseConversationState, type ConversationState, type Step
 import { localize } from './text.js';
 import { welcomeReturning } from './returning.js';
 import { SYSTEM_FLOW, Turn } from './turn.js';
-import type { Choice, ConversationContext, ConversationInput, Language, StepResult } from './types.js';
+import type { ConversationContext, ConversationInput, Language, StepResult, TriageResult } from './types.js';
 
 type UserInput = Extract<ConversationInput, { kind: 'start' | 'text' | 'choice' | 'media' }>;
 
@@ -101,10 +112,19 @@ function onUserInput(t: Turn, input: UserInput): void {
   s.inactiveQueued = false;
 
   if (input.kind === 'text' && t.ctx.triage) {
-    const { urgency, signals } = t.ctx.triage;
-    if (urgency === 'emergency') return onEmergency(t, input.text, signals);
-    if (urgency === 'high') onHighConcern(t, signals);
+    const triage = t.ctx.triage;
+    if (triage.urgency === 'emergency') return onDanger(t, input.text, readingOf(triage));
+    if (triage.urgency === 'high') onHighConcern(t, triage);
+    if (maybeAskSafetyQuestion(t, input.text, triage)) return;
   }
+
+  // The safety question's buttons mean the same wherever they are tapped; typed answers count while it waits.
+  const safety = safetyAnswerOf(t, input);
+  if (safety) {
+    if (answerSafetyQuestion(t, safety)) showWhereWeAre(t);
+    return;
+  }
+  if (s.pending === 'safetyCheck') s.pending = null; // anything else is read as usual
 
   // The confirmation's own words ("消す", "delete") are also command words: the answer comes first.
   if (s.pending === 'deleteConfirm' && deleteAnswer(t, input) !== null) return answerDeleteConfirm(t, input);
@@ -124,7 +144,9 @@ function onUserInput(t: Turn, input: UserInput): void {
   }
   switch (s.phase) {
     case 'staff':
-      return acknowledgeAfterHours(t); // a counsellor answers
+      // A counsellor holds the conversation: the bot steps back (no desk-hours notes); only
+      // safety answers and data deletion still come from it.
+      return;
     case 'new':
       if (input.kind === 'text' && input.text.trim()) t.recordNote(at('start'), input.text);
       return startIntake(t);
@@ -142,68 +164,15 @@ function commandOf(data: string): CommandName | null {
   return d.kind === 'command' ? d.command : null;
 }
 
-// ----- danger -----
+// ----- danger (the crisis answers themselves are in crisis.ts) -----
 
-function onEmergency(t: Turn, text: string, signals: string[]): void {
-  const s = t.state;
-  t.recordNote(at('safety'), text);
-  if (s.phase === 'safety') return safetyFollowUp(t);
-  if (s.phase === 'staff') {
-    // A counsellor holds the chat, but may be away: every danger signal alerts (the desk paces
-    // the notifications), and the person always gets the numbers.
-    s.alerts.staffEmergency = true;
-    raiseEmergency(t, signals);
-    return t.say('safety');
-  }
-  raiseEmergency(t, signals);
-  s.safetyReturn = s.phase === 'handedOff' ? 'handedOff' : 'intake';
-  s.phase = 'safety';
-  s.pending = null;
-  t.choices(t.r.msg('safety'), safetyButtons(t));
-}
-
-/** In a crisis the way forward is a person or a phone number, and only then the questions. */
-function safetyButtons(t: Turn): Choice[] {
-  const button = (command: 'talk' | 'hotlines'): Choice => ({
-    label: localize(t.catalog.commands.commands[command].button, t.state.language),
-    data: encodeChoiceData({ kind: 'command', command }),
-  });
-  return [button('talk'), button('hotlines'), continueButton(t)];
-}
-
-function raiseEmergency(t: Turn, signals: string[]): void {
-  t.effects.push({ type: 'raiseAlert', urgency: 'emergency', signals: [...signals] });
-  t.queue('emergency');
-}
-
-function onHighConcern(t: Turn, signals: string[]): void {
+function onHighConcern(t: Turn, triage: TriageResult): void {
   const s = t.state;
   if (!s.alerts.high) {
     s.alerts.high = true;
-    t.effects.push({ type: 'raiseAlert', urgency: 'high', signals: [...signals] });
+    t.effects.push({ type: 'raiseAlert', urgency: 'high', signals: [...triage.signals], score: triage.score, kinds: [...triage.kinds] });
   }
   if (s.phase !== 'staff') t.say('high_ack');
-}
-
-function continueButton(t: Turn): Choice {
-  const label = t.state.safetyReturn === 'handedOff' ? 'continue_label' : 'continue_questions_label';
-  return { label: t.r.msg(label), data: CONTINUE_DATA };
-}
-
-function safetyFollowUp(t: Turn): void {
-  t.choices(t.r.msg('safety_followup'), safetyButtons(t));
-}
-
-const AFTER_HOURS_ACK_EVERY_MS = 12 * 60 * 60_000;
-
-/** Staff hold the chat but the desk is closed: say once when a reply will come, so nobody writes into silence. */
-function acknowledgeAfterHours(t: Turn): void {
-  const s = t.state;
-  if (t.ctx.desk.open) return;
-  const since = t.since(s.afterHoursAckAt);
-  if (since !== null && since < AFTER_HOURS_ACK_EVERY_MS) return;
-  s.afterHoursAckAt = t.nowIso() ?? s.afterHoursAckAt;
-  t.say('staff_after_hours');
 }
 
 function onSafety(t: Turn, input: UserInput): void {
@@ -211,13 +180,15 @@ function onSafety(t: Turn, input: UserInput): void {
   const leaving =
     (input.kind === 'choice' && input.data === CONTINUE_DATA) ||
     (input.kind === 'text' &&
-      matchesLabel(t.catalog, input.text, [t.catalog.messages.continue_questions_label, t.catalog.messages.continue_label]));
+      (matchesLabel(t.catalog, input.text, [t.catalog.messages.continue_questions_label, t.catalog.messages.continue_label]) ||
+        isCrisisContinueTyped(t, input.text)));
   if (!leaving) {
     if (input.kind === 'text' && input.text.trim()) t.recordNote(at('safety'), input.text);
-    return safetyFollowUp(t);
+    return crisisFollowUp(t);
   }
   s.phase = s.safetyReturn ?? 'intake';
   s.safetyReturn = null;
+  endCrisis(t);
   showWhereWeAre(t);
 }
 
@@ -227,7 +198,7 @@ function onSafety(t: Turn, input: UserInput): void {
 function runCommand(t: Turn, command: CommandName): boolean {
   const s = t.state;
   // With a counsellor in the chat, words are for them; only these still act.
-  if (s.phase === 'staff' && command !== 'delete' && command !== 'talk' && command !== 'no_checkin') return false;
+  if (s.phase === 'staff' && command !== 'delete' && command !== 'talk' && command !== 'no_checkin' && command !== 'hotlines') return false;
   switch (command) {
     case 'talk':
       t.queue('requested');
@@ -236,7 +207,7 @@ function runCommand(t: Turn, command: CommandName): boolean {
       if (s.phase === 'new' || s.phase === 'intake') s.phase = 'handedOff';
       if (s.phase === 'safety') {
         t.say('talk_requested');
-        safetyFollowUp(t);
+        crisisFollowUp(t);
       } else {
         withContinue(t, t.r.msg('talk_requested'));
       }
@@ -291,8 +262,8 @@ function runCommand(t: Turn, command: CommandName): boolean {
       return true;
     }
     case 'hotlines':
-      t.say('hotlines');
-      showWhereWeAre(t);
+      // One list: in a crisis the numbers message carries the crisis buttons itself.
+      if (!showNumbers(t).standalone) showWhereWeAre(t);
       return true;
     case 'start':
       // After the hand-off a typed "start" is read as a message for staff.
@@ -314,7 +285,7 @@ function showWhereWeAre(t: Turn): void {
     case 'new':
       return startIntake(t);
     case 'safety':
-      return safetyFollowUp(t);
+      return crisisFollowUp(t);
     case 'handedOff':
       return withContinue(t, t.r.msg('after_intake_hint'));
     case 'staff':
@@ -441,6 +412,9 @@ function onIntake(t: Turn, input: UserInput, returning: boolean): void {
     if (!isCurrentAnswer(t, input.data)) return stale(t);
     s.pending = null;
   }
+
+  // "Back to the questions" under a risk answer (crisis.ts): the question that waits.
+  if (input.kind === 'choice' && input.data === CONTINUE_DATA && s.pending === null) return renderCurrentQuestion(t);
 
   if (!answerCurrentQuestion(t, input)) stale(t);
 }

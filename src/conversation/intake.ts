@@ -6,6 +6,7 @@ import { CONSULTER_TYPES, type Condition, type FlowChoice, type FlowStep, type Q
 import { decodeChoiceData, encodeChoiceData } from './choice-data.js';
 import { matchChoice, matchCommand, matchesLabel } from './commands.js';
 import type { ConversationState, StepRef } from './state.js';
+import { answerRiskChoice } from './crisis.js';
 import { clampUtf16, localize } from './text.js';
 import { CORRECTION_KEY, NOTE_KEY, type Turn } from './turn.js';
 import type { Choice, ConsulterType } from './types.js';
@@ -229,6 +230,16 @@ function chooseAnswer(t: Turn, step: QuestionStep, ref: StepRef, choice: FlowCho
     t.effects.push({ type: 'updateCase', patch: { consulterType: choice.value } });
   }
   // A specific answer (violence at home, "close to my limit") alerts even if a vaguer signal already did.
+  if (choice.risk) {
+    // Danger from a button is danger: answered at once, queued; the next question waits for
+    // "back to the questions" (anything it would have shown is shown then).
+    const before = t.messages.length;
+    goOn(t, ref, choice.next ?? step.next);
+    const produced = t.messages.splice(before);
+    answerRiskChoice(t, choice.risk, `answer:${step.key}=${choice.value}`);
+    if (t.state.phase !== 'intake') t.messages.push(...produced);
+    return;
+  }
   if (choice.alert === 'high') {
     s.alerts.high = true;
     t.effects.push({ type: 'raiseAlert', urgency: 'high', signals: [`answer:${step.key}=${choice.value}`] });

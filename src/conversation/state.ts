@@ -3,6 +3,7 @@
 // lets a later release migrate old shapes.
 import { z } from 'zod';
 import { CONSULTER_TYPES, LANGUAGES } from '../flows/schema.js';
+import { CRISIS_LANGUAGES, DANGER_KINDS } from '../flows/crisis-schema.js';
 
 export const STATE_VERSION = 1;
 
@@ -18,7 +19,7 @@ export const PHASES = ['new', 'intake', 'safety', 'handedOff', 'staff'] as const
 export type Phase = (typeof PHASES)[number];
 
 /** A sub-question the bot is waiting on, on top of the phase. */
-export const PENDING = ['resume', 'deleteConfirm', 'fixMenu', 'fixWrite'] as const;
+export const PENDING = ['resume', 'deleteConfirm', 'fixMenu', 'fixWrite', 'safetyCheck'] as const;
 export type Pending = (typeof PENDING)[number];
 
 const stepRefSchema = z.object({ flow: z.string(), step: z.string() });
@@ -55,6 +56,21 @@ export const conversationStateSchema = z.object({
   lastActivityAt: z.string().nullable(),
   /** ISO time of the last "a counsellor will reply when the desk opens" note while staff hold the chat. */
   afterHoursAckAt: z.string().nullable().default(null),
+  /** The current crisis (see conversation/crisis.ts); older stored states have none. */
+  crisis: z
+    .object({
+      /** ISO time the crisis answer was first given; null when no crisis is going on. */
+      since: z.string().nullable(),
+      /** The language the crisis answers are written in (the person's, as triage read it). */
+      language: z.enum(CRISIS_LANGUAGES).nullable(),
+      /** Kinds of danger whose answer (with its list of numbers) was already shown in this crisis. */
+      shown: z.array(z.enum(DANGER_KINDS)),
+      /** The kinds read in the message that brought up the safety question. */
+      asking: z.array(z.enum(DANGER_KINDS)),
+      /** ISO time the direct safety question was last asked (never twice within the cooldown). */
+      askedAt: z.string().nullable(),
+    })
+    .default({ since: null, language: null, shown: [], asking: [], askedAt: null }),
 });
 export type ConversationState = z.infer<typeof conversationStateSchema>;
 
@@ -84,6 +100,7 @@ export function initialState(language: ConversationState['language'] = 'ja'): Co
     lastQueuedAt: null,
     lastActivityAt: null,
     afterHoursAckAt: null,
+    crisis: { since: null, language: null, shown: [], asking: [], askedAt: null },
   };
 }
 

@@ -78,11 +78,11 @@ export class Renderer {
   hotlines(): string {
     const line = localize(this.catalog.messages.hotline_line, this.lang);
     return this.catalog.hotlines
-      .filter((h) => h.safety)
+      .filter((h) => h.safety && h.number)
       .map((h) =>
         fillTemplate(line, {
           name: localize(h.name, this.lang),
-          number: h.number,
+          number: h.number ?? '',
           hours: localize(h.hours, this.lang),
         }),
       )

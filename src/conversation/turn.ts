@@ -20,7 +20,7 @@ import type {
   StepResult,
 } from './types.js';
 
-export const DEFAULT_TIMINGS: ConversationTimings = { resumeAfterMinutes: 30, requeueAfterHours: 6 };
+export const DEFAULT_TIMINGS: ConversationTimings = { resumeAfterMinutes: 30, requeueAfterHours: 6, safetyQuestionCooldownHours: 6 };
 
 /** Where free text that belongs to no question is recorded. */
 export const SYSTEM_FLOW = 'system';
@@ -142,6 +142,12 @@ export function fitToLine(input: readonly OutboundMessage[]): OutboundMessage[] 
     const text = clampUtf16(m.text, textLength) || '…';
     if (m.type === 'text') return { type: 'text', text };
     if (m.type === 'link') return { ...m, text, label: clampUtf16(m.label, labelLength) };
+    if (m.type === 'actions') {
+      // The tap targets always stay (they are the help); buttons only on the last message, as above.
+      const actions = m.actions.map((a) => ({ ...a, label: clampUtf16(a.label, labelLength) || '…' }));
+      const choices = i === input.length - 1 ? m.choices.filter((c) => c.data.length <= dataLength).slice(0, choicesPerMessage) : [];
+      return { type: 'actions', text, actions, choices: choices.map((c) => ({ label: clampUtf16(c.label, labelLength) || '…', data: c.data })) };
+    }
     const choices = m.choices
       .filter((c) => c.data.length <= dataLength)
       .slice(0, choicesPerMessage)
@@ -157,6 +163,7 @@ export function fitToLine(input: readonly OutboundMessage[]): OutboundMessage[] 
         m.type === 'text' &&
         next !== undefined &&
         next.type !== 'link' &&
+        next.type !== 'actions' &&
         m.text.length + next.text.length + 2 <= textLength
       );
     });

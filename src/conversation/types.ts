@@ -64,9 +64,17 @@ export interface ConversationContext {
   desk: { open: boolean; nextOpening: Record<Language, string> | null };
   /** Optional overrides of the core's timings (from config); defaults in conversation/turn.ts. */
   timings?: Partial<ConversationTimings>;
+  /**
+   * Who an emergency alert reaches now, so the person is told the truth: staff on duty (desk
+   * hours), the on-call counsellor (paged outside desk hours), or nobody until the desk opens.
+   * Absent: staff on duty when the desk is open, else nobody.
+   */
+  staffReach?: StaffReach;
   /** Set when a person writes again after their case was closed (see conversation/returning.ts). */
   returning?: ReturningPerson;
 }
+
+export type StaffReach = 'desk' | 'on_call' | 'none';
 
 /** What the core keeps of a returning person's earlier consultation: who wrote, in which language. */
 export interface ReturningPerson {
@@ -85,6 +93,8 @@ export interface ConversationTimings {
   resumeAfterMinutes: number;
   /** After the intake, a new message is queued for staff again only this long after the last queueing. */
   requeueAfterHours: number;
+  /** The direct safety question is asked of one person at most once in this many hours. */
+  safetyQuestionCooldownHours: number;
 }
 
 export interface Choice {
@@ -94,16 +104,31 @@ export interface Choice {
   data: string;
 }
 
+/** A line to call or a chat to open, as a tap target: `tel:` on the web and a LINE URI action. */
+export interface TapAction {
+  /** ≤ 20 characters (LINE action label limit), e.g. "075-864-4343 に電話". */
+  label: string;
+  /** `tel:<digits>` or an https:// chat page. */
+  uri: string;
+  /** What the line is and when it answers, shown beside the button. */
+  name: string;
+  hours: string;
+}
+
 export type OutboundMessage =
   | { type: 'text'; text: string }
   | { type: 'choices'; text: string; choices: Choice[] }
-  | { type: 'link'; text: string; url: string; label: string };
+  | { type: 'link'; text: string; url: string; label: string }
+  /** A crisis answer: the words, then lines to call first-first, then (optionally) buttons. */
+  | { type: 'actions'; text: string; actions: TapAction[]; choices: Choice[] };
 
 export type HandoffReason =
   | 'completed'
   | 'requested'
   | 'inactive'
   | 'emergency'
+  /** A button that flags risk (flow choice with `risk:`): queued at once with what was collected. */
+  | 'risk'
   | 'message_after_intake'
   /** A person wrote again after their case was closed (conversation/returning.ts). */
   | 'returning';
@@ -134,7 +159,15 @@ export type DomainEffect =
       patch: { consulterType?: ConsulterType; language?: Language; stage?: string };
     }
   | { type: 'queueForStaff'; reason: HandoffReason; summary: HandoffSummary }
-  | { type: 'raiseAlert'; urgency: 'emergency' | 'high'; signals: string[] }
+  | {
+      type: 'raiseAlert';
+      urgency: 'emergency' | 'high';
+      signals: string[];
+      /** The triage score (0–100) behind the alert, for the queue's order within a level. */
+      score?: number;
+      /** The kinds of danger, for notifications (never the person's words). */
+      kinds?: DangerKind[];
+    }
   | { type: 'recordConsent'; kind: string; granted: boolean; wordingVersion: string }
   | { type: 'deleteUserData' }
   | { type: 'contactStopped' };

@@ -56,6 +56,12 @@ export class DeskHours {
     return entry ? { date: entry.date, name: entry.name, nameEn: entry.name_en } : null;
   }
 
+  /** Whether the Tokyo calendar day of `instant` is a public holiday or one of the desk's closed dates. */
+  isHolidayOrClosedDate(instant: Date): boolean {
+    const { month, day } = tokyoParts(instant);
+    return this.holidayOn(instant) !== null || this.data.closedDates.includes(`${pad(month)}-${pad(day)}`);
+  }
+
   /** Opening hours (minutes since midnight, Tokyo) of the day containing `instant`, or null if closed all day. */
   hoursOn(instant: Date): { open: number; close: number } | null {
     const { month, day, weekday } = tokyoParts(instant);

@@ -81,6 +81,7 @@ class Linter {
     this.checkMessages();
     this.checkCommands();
     this.checkHotlines();
+    this.checkCrisis();
     return this.issues;
   }
 
@@ -325,7 +326,50 @@ class Linter {
       const report = (m: string) => this.add('error', file, null, `hotline "${h.id}"`, m);
       this.checkText(h.name, 'name', report, { placeholders: [] });
       this.checkText(h.hours, 'hours', report, { placeholders: [] });
-      if (!h.number.trim()) report('has no number');
+      if (!h.number?.trim() && !h.url) report('has no number and no url');
+    }
+  }
+
+  /** flows/crisis.yaml: every line it names exists, ja/en/easy everywhere, buttons fit LINE, risks resolve. */
+  private checkCrisis() {
+    const file = this.catalog.files.crisis;
+    const { crisis, hotlines } = this.catalog;
+    const ids = new Set(hotlines.map((h) => h.id));
+    const report = (where: string) => (m: string) => this.add('error', file, null, where, m);
+    const lines = (where: string, list: string[]) => {
+      for (const id of list) if (!ids.has(id)) report(where)(`names the line "${id}", which data/hotlines.yaml does not have`);
+    };
+    for (const [kind, answer] of Object.entries(crisis.answers)) {
+      this.checkText(answer.text, 'text', report(`answer "${kind}"`), { placeholders: [] });
+      lines(`answer "${kind}"`, answer.lines);
+    }
+    lines('foreignLines', crisis.foreignLines);
+    for (const [id, risk] of Object.entries(crisis.risks)) {
+      this.checkText(risk.text, 'text', report(`risk "${id}"`), { placeholders: [] });
+      lines(`risk "${id}"`, risk.lines);
+    }
+    for (const [key, text] of Object.entries(crisis.messages)) {
+      const where = report(`message "${key}"`);
+      if (key.endsWith('_label')) {
+        const placeholders = key === 'call_label' ? ['number'] : [];
+        this.checkText(text, 'text', where, { placeholders });
+        for (const value of Object.values(text)) {
+          const longest = hotlines.reduce((n, h) => Math.max(n, value.replace('{number}', h.number ?? '').length), 0);
+          if (longest > LINE_LIMITS.labelLength) where(`"${value}" is ${longest} characters with the longest number; LINE shows at most ${LINE_LIMITS.labelLength}`);
+        }
+      } else {
+        this.checkText(text, 'text', where, { placeholders: key === 'alerted_none' ? ['next_opening'] : [] });
+      }
+    }
+    for (const flow of Object.values(this.catalog.flows)) {
+      for (const step of flow.steps) {
+        if (step.type !== 'question') continue;
+        for (const choice of step.choices) {
+          if (choice.risk && !crisis.risks[choice.risk]) {
+            this.stepError(flow.file, step.id, `choice "${choice.value}" has risk "${choice.risk}", which flows/crisis.yaml does not define under risks`);
+          }
+        }
+      }
     }
   }
 }

@@ -17,6 +17,7 @@ import {
   type Flow,
   type FlowCatalog,
 } from './schema.js';
+import { crisisFileSchema } from './crisis-schema.js';
 
 /** src/flows/loader.ts and dist/flows/loader.js both sit two levels below the repository root. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -26,6 +27,7 @@ export const DEFAULT_HOTLINES_FILE = join(REPO_ROOT, 'data', 'hotlines.yaml');
 const MESSAGES_FILE = 'messages.yaml';
 const COMMANDS_FILE = 'commands.yaml';
 const HOTLINES_FILE = 'hotlines.yaml';
+const CRISIS_FILE = 'crisis.yaml';
 
 export interface FlowLoadProblem {
   file: string;
@@ -60,6 +62,7 @@ export interface FlowSources {
   messages: SourceFile;
   commands: SourceFile;
   hotlines: SourceFile;
+  crisis: SourceFile;
 }
 
 /**
@@ -81,7 +84,7 @@ export async function readFlowSources(dir?: string): Promise<FlowSources> {
       { file: displayPath(flowsDir), location: null, message: 'directory not found' },
     ]);
   }
-  const systemFiles = new Set([MESSAGES_FILE, COMMANDS_FILE, HOTLINES_FILE]);
+  const systemFiles = new Set([MESSAGES_FILE, COMMANDS_FILE, HOTLINES_FILE, CRISIS_FILE]);
   const flowNames = names
     .filter((n) => (n.endsWith('.yaml') || n.endsWith('.yml')) && !systemFiles.has(n))
     .sort();
@@ -98,6 +101,7 @@ export async function readFlowSources(dir?: string): Promise<FlowSources> {
     messages: await read(own(MESSAGES_FILE, join(DEFAULT_FLOWS_DIR, MESSAGES_FILE))),
     commands: await read(own(COMMANDS_FILE, join(DEFAULT_FLOWS_DIR, COMMANDS_FILE))),
     hotlines: await read(own(HOTLINES_FILE, DEFAULT_HOTLINES_FILE)),
+    crisis: await read(own(CRISIS_FILE, join(DEFAULT_FLOWS_DIR, CRISIS_FILE))),
   };
 }
 
@@ -135,15 +139,17 @@ export function buildFlowCatalog(sources: FlowSources): FlowCatalog {
   const messages = parseWith(sources.messages, messagesFileSchema, problems);
   const commands = parseWith(sources.commands, commandsFileSchema, problems);
   const hotlines = parseWith(sources.hotlines, hotlinesFileSchema, problems);
+  const crisis = parseWith(sources.crisis, crisisFileSchema, problems);
 
-  if (problems.length > 0 || !messages || !commands || !hotlines) throw new FlowLoadError(problems);
+  if (problems.length > 0 || !messages || !commands || !hotlines || !crisis) throw new FlowLoadError(problems);
   return {
     entryFlow: ENTRY_FLOW,
     flows,
     messages: messages.messages,
     commands,
     hotlines: hotlines.hotlines,
-    files: { messages: sources.messages.file, commands: sources.commands.file, hotlines: sources.hotlines.file },
+    crisis,
+    files: { messages: sources.messages.file, commands: sources.commands.file, hotlines: sources.hotlines.file, crisis: sources.crisis.file },
   };
 }
 

@@ -4,6 +4,7 @@
 // back to Japanese rather than failing in front of a user.
 import { z } from 'zod';
 import type { ConsulterType, Language } from '../conversation/types.js';
+import { MESSAGE_LANGUAGES, crisisTextSchema, type CrisisCatalog } from './crisis-schema.js';
 
 export const LANGUAGES = ['ja', 'en', 'easy'] as const satisfies readonly Language[];
 export const CONSULTER_TYPES = [
@@ -64,6 +65,11 @@ export const choiceSchema = z
     words: localizedWordsSchema.optional(),
     /** Tell staff at once when this choice is picked (e.g. "close to my limit"). */
     alert: z.literal('high').optional(),
+    /**
+     * This answer flags risk: the bot answers at once with the help in `risks.<id>` of
+     * flows/crisis.yaml, offers a person now, and queues the case with what was collected so far.
+     */
+    risk: idSchema.optional(),
   })
   .strict();
 export type FlowChoice = z.infer<typeof choiceSchema>;
@@ -237,15 +243,21 @@ export type CommandCatalog = z.infer<typeof commandsFileSchema>;
 export const hotlineSchema = z
   .object({
     id: idSchema,
-    name: localizedTextSchema,
-    number: z.union([z.string(), z.number()]).transform(String),
-    hours: localizedTextSchema,
+    name: crisisTextSchema,
+    /** A phone number (shown and dialled as a tel: link); absent for a chat service. */
+    number: z.union([z.string(), z.number()]).transform(String).optional(),
+    /** A chat or SNS service's page (https), for people who cannot phone. */
+    url: z.string().regex(/^https:\/\/[^\s]+$/, 'an https:// address').optional(),
+    hours: crisisTextSchema,
+    /** The languages the line answers in; `any` when it has interpreters (110, 119). Japanese when absent. */
+    languages: z.union([z.literal('any'), z.array(z.enum(MESSAGE_LANGUAGES))]).default(['ja']),
     /** Shown in the safety message (24-hour lines). */
     safety: z.boolean().default(false),
     /** Must be re-checked by the desk before launch. */
     verify: z.boolean().default(true),
   })
-  .strict();
+  .strict()
+  .refine((h) => h.number !== undefined || h.url !== undefined, { message: 'give a number or a url' });
 export type Hotline = z.infer<typeof hotlineSchema>;
 
 export const hotlinesFileSchema = z
@@ -269,8 +281,10 @@ export interface FlowCatalog {
   messages: MessageCatalog;
   commands: CommandCatalog;
   hotlines: Hotline[];
-  /** Where messages, commands and hotlines came from, for reports. */
-  files: { messages: string; commands: string; hotlines: string };
+  /** flows/crisis.yaml: what the bot says in danger, by kind. */
+  crisis: CrisisCatalog;
+  /** Where messages, commands, hotlines and the crisis texts came from, for reports. */
+  files: { messages: string; commands: string; hotlines: string; crisis: string };
 }
 
 export const ENTRY_FLOW = 'intake';

@@ -45,6 +45,16 @@ export const queueDefinitions = {
       removeOnFail: { count: 5000 },
     } satisfies JobsOptions,
   },
+  /** Page the on-call rota (`send`), or look again once the page timed out (`escalate`). */
+  oncall: {
+    payload: z.object({ pageId: z.string().uuid(), stage: z.enum(['send', 'escalate']) }),
+    options: {
+      attempts: 8,
+      backoff: { type: 'exponential', delay: 1_000 },
+      removeOnComplete: { count: 1000 },
+      removeOnFail: { count: 5000 },
+    } satisfies JobsOptions,
+  },
   /** Periodic housekeeping: re-enqueue what Redis lost, inactivity hand-offs. */
   maintenance: {
     payload: z.object({ task: z.enum(['sweep']) }),
@@ -82,6 +92,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
     delivery: make('delivery'),
     reminders: make('reminders'),
     notify: make('notify'),
+    oncall: make('oncall'),
     maintenance: make('maintenance'),
     retention: make('retention'),
   };

@@ -42,6 +42,10 @@ export const staffLabels = {
     'staff.password_reset': 'パスワードを再発行しました',
     'staff.account_created': 'アカウントを作りました',
     'staff.account_updated': 'アカウントを変えました',
+    'oncall.paged': '当番の相談員を呼び出しました',
+    'oncall.acknowledged': '当番の相談員が呼び出しに応えました',
+    'oncall.unacknowledged': '当番の呼び出しに応答がありませんでした',
+    'oncall.escalated': '次の当番者に呼び出しを回しました',
     // ── people (#16) ──
     'case.reopened': '相談者がまた連絡をくれたので、相談を再開しました',
     'case.continued': '以前の相談につながる新しい相談を開きました',

@@ -4,6 +4,8 @@ import type { Db, Prisma, Urgency } from '../db/client.js';
 import type { Queues } from '../jobs/queues.js';
 import type { Logger } from '../platform/logger.js';
 import type { RealtimePublisher } from '../realtime/bus.js';
+import type { DangerKind } from '../conversation/types.js';
+import { CHANNEL_LABELS, CONSULTER_LABELS, DANGER_KIND_LABELS, caseNumber } from '../staff/labels-crisis.js';
 
 // Staff notifications: a row in the database (the console's live list), then outbound delivery
 // to a Slack/Teams-compatible webhook and/or e-mail. A notification says what kind of thing waits
@@ -42,10 +44,33 @@ export interface NewNotification {
   staffId?: string | null;
   caseId?: string | null;
   reminderId?: string | null;
+  /** For alerts: what the title names — coded facts only, never what the person wrote. */
+  about?: AlertFacts;
+}
+
+export interface AlertFacts {
+  caseId: string;
+  consulterType: keyof typeof CONSULTER_LABELS | null;
+  channel: keyof typeof CHANNEL_LABELS;
+  kinds: DangerKind[];
+}
+
+/**
+ * "緊急: 相談 #1a2b3c4d（家族・LINE）自殺の危険。すぐに確認してください。" — the case number, who is
+ * writing, the channel and the kind of danger, so the person on duty knows what waits before
+ * opening anything. Built from codes and labels only.
+ */
+export function alertTitle(kind: 'emergency_alert' | 'high_alert', facts: AlertFacts): string {
+  const who = CONSULTER_LABELS[facts.consulterType ?? 'UNSURE'];
+  const where = `相談 ${caseNumber(facts.caseId)}（${who}・${CHANNEL_LABELS[facts.channel]}）`;
+  const kinds = facts.kinds.map((k) => DANGER_KIND_LABELS[k]).join('・');
+  if (kind === 'emergency_alert') return `緊急: ${where}${kinds || '危険のサイン'}。すぐに確認してください。`;
+  return `注意: ${where}${kinds ? `${kinds}。` : ''}リスクの高い相談です。`;
 }
 
 /** The stored row of a new notification (its title from the catalogue, never user text). */
 export function notificationRow(input: NewNotification) {
+  const alert = input.kind === 'emergency_alert' || input.kind === 'high_alert' ? input.kind : null;
   return {
     kind: input.kind,
     urgency: input.urgency,
@@ -53,7 +78,7 @@ export function notificationRow(input: NewNotification) {
     staffId: input.staffId ?? null,
     caseId: input.caseId ?? null,
     reminderId: input.reminderId ?? null,
-    title: titles[input.kind],
+    title: alert && input.about ? alertTitle(alert, input.about) : titles[input.kind],
   };
 }
 

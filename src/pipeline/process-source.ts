@@ -14,10 +14,12 @@ import type { Logger } from '../platform/logger.js';
 import type { RealtimeEvent, RealtimePublisher, Topic } from '../realtime/bus.js';
 import type { ChannelAdapter, InterpretedEvent } from './channel-adapter.js';
 import { lockSource, tryLockSourceStatement } from './inbox.js';
+import { recentInboundTexts } from './recent-texts.js';
 import { systemEventSchema } from './system-events.js';
 import { announceNotification } from '../notifications/notifications.js';
 import type { ReminderPolicy } from '../reminders/policy.js';
 import { reminderRules, scheduleReminderJob } from '../reminders/reminders.js';
+import { canPageNow, schedulePage, type OnCall } from '../oncall/paging.js';
 
 /** The conversation core as the pipeline sees it: state is opaque JSON. */
 export interface ConversationEngine {
@@ -31,8 +33,11 @@ export interface PipelineDeps {
   adapters: Partial<Record<Channel, ChannelAdapter>>;
   engine: ConversationEngine;
   desk: DeskHours;
-  triage: (text: string) => TriageResult;
+  /** `context`: the person's recent earlier texts in this conversation, oldest first. */
+  triage: (text: string, context?: readonly string[]) => TriageResult;
   reminderPolicy: ReminderPolicy;
+  /** The on-call rota outside desk hours; absent: nobody is paged (the person is told so). */
+  oncall?: OnCall;
   logger: Logger;
   /** Sends a stored delivery from the job that created it (throws to leave it to the delivery queue). */
   deliverNow?: (deliveryId: string) => Promise<void>;
@@ -52,6 +57,7 @@ type PostCommit = {
   deliveries: string[];
   reminders: { id: string; dueAt: Date }[];
   notifications: string[];
+  pages: string[];
 };
 
 /**
@@ -193,6 +199,8 @@ async function runPostCommit(deps: PipelineDeps, post: PostCommit) {
   await Promise.all(post.publish.map(([topic, event]) => deps.realtime.publish(topic, event)));
   for (const reminder of post.reminders) await scheduleReminderJob(deps, reminder);
   for (const id of post.notifications) await announceNotification(deps, id);
+  // A page before the answer goes out: the person is told the on-call counsellor is alerted.
+  if (deps.oncall) for (const id of post.pages) await schedulePage({ queues: deps.queues, logger: deps.logger, oncall: deps.oncall }, id).catch(() => {});
   await dispatchDeliveries(deps, post.deliveries);
 }
 
@@ -225,7 +233,7 @@ async function handleEvent(store: EventStore, deps: PipelineDeps, sourceKey: str
   if (!adapter) throw new Error(`no adapter for channel ${event.channel}`);
   const interpreted = interpretStored(adapter, event.payload);
   const now = (deps.now ?? (() => new Date()))();
-  const post: PostCommit = { publish: [], deliveries: [], reminders: [], notifications: [] };
+  const post: PostCommit = { publish: [], deliveries: [], reminders: [], notifications: [], pages: [] };
   const writes = new WriteBatch(store.crypto);
 
   switch (interpreted.kind) {
@@ -339,10 +347,13 @@ async function handleConversationEvent(
     return;
   }
 
-  const triage = event.input.kind === 'text' ? deps.triage(event.input.text) : null;
+  const context = event.input.kind === 'text' && !isNew ? await recentInboundTexts(store.sql, store.crypto, conversationId, now) : [];
+  const triage = event.input.kind === 'text' ? deps.triage(event.input.text, context) : null;
   const nextOpening = deps.desk.isOpen(now) ? null : deps.desk.describe(deps.desk.nextOpening(now));
   const returning = comeback ? { consulterType: comeback.consulterType, language: comeback.language } : undefined;
-  const result = deps.engine.step(previousState, event.input, { now, triage, desk: { open: nextOpening === null, nextOpening }, ...(returning ? { returning } : {}) });
+  // Told to the person in danger only as far as it is true: a page goes out when someone is on call.
+  const staffReach = nextOpening === null ? 'desk' : deps.oncall && canPageNow(deps.oncall, now) ? 'on_call' : 'none';
+  const result = deps.engine.step(previousState, event.input, { now, triage, desk: { open: nextOpening === null, nextOpening }, staffReach, ...(returning ? { returning } : {}) });
   const language = ((result.state as { language?: Language } | null)?.language ?? 'ja') as Language;
   // A comeback reopens or links cases through the domain services: the Prisma path.
   const sqlEffects = !comeback && result.effects.every((effect) => SQL_EFFECTS.has(effect.type));
@@ -369,7 +380,7 @@ async function handleConversationEvent(
   // The person's own message comes first among the rows (event.record), so its id is the first.
   indexPhoneNumbersOf(writes, store.crypto, person.contactId, event.record, event.record ? messageIds[0] : undefined, now);
 
-  const effectContext: EffectContext = { conversationId, contactId: person.contactId, channel, language, now, reminderPolicy: deps.reminderPolicy };
+  const effectContext: EffectContext = { conversationId, contactId: person.contactId, channel, language, now, reminderPolicy: deps.reminderPolicy, oncall: deps.oncall };
   if (sqlEffects) {
     // Intake effects only: merged into this statement's case write (see casePatchOf).
     const answers: Parameters<WriteBatch['insertIntakeAnswers']>[0] = [];
@@ -392,6 +403,7 @@ async function handleConversationEvent(
     const outcome = await applyEffects(tx, effectContext, result.effects);
     post.reminders.push(...outcome.reminders);
     post.notifications.push(...outcome.notifications);
+    post.pages.push(...outcome.pages);
     if (comeback) {
       const returned = await recordComeback(tx, comeback, outcome.caseId, now, deps.reminderPolicy);
       post.notifications.push(...returned.notifications);

@@ -7,6 +7,7 @@ import { deliverNotification } from '../notifications/notifications.js';
 import { applyRetention } from '../cases/retention.js';
 import { escalateReminder, fireReminder, reconcileReminders } from '../reminders/reminders.js';
 import { createPipelineDeps, type ChannelPlugin } from './wiring.js';
+import { escalatePage, sendPage, type OnCallDeps } from '../oncall/paging.js';
 
 /** After a failed send from a processing job, answers go through the delivery queue for this long. */
 const INLINE_PAUSE_MS = 30_000;
@@ -35,6 +36,9 @@ export async function buildProcessors(runtime: Runtime, channels: ChannelPlugin[
   const { pipeline: base, senders } = await createPipelineDeps(runtime, channels);
   const send = (deliveryId: string, options?: SendOptions) => deliver({ db: runtime.db, senders, logger: runtime.logger }, deliveryId, options);
   const pipeline = { ...base, deliverNow: inlineSender(send) };
+  const onCallDeps: OnCallDeps | null = pipeline.oncall
+    ? { db: runtime.db, queues: runtime.queues, realtime: pipeline.realtime, logger: runtime.logger, oncall: pipeline.oncall, publicBaseUrl: runtime.config.publicBaseUrl, secret: runtime.config.sessionSecret }
+    : null;
   const reminderDeps = { db: runtime.db, queues: runtime.queues, realtime: pipeline.realtime, policy: pipeline.reminderPolicy, logger: runtime.logger };
   return {
     inbound: async ({ sourceKey }) => {
@@ -49,6 +53,11 @@ export async function buildProcessors(runtime: Runtime, channels: ChannelPlugin[
     },
     notify: async ({ notificationId }) => {
       await deliverNotification({ db: runtime.db, config: runtime.config, logger: runtime.logger }, notificationId);
+    },
+    oncall: async ({ pageId, stage }) => {
+      if (!onCallDeps) return;
+      if (stage === 'send') await sendPage(onCallDeps, pageId);
+      else await escalatePage(onCallDeps, pageId);
     },
     retention: async () => {
       await applyRetention({ db: runtime.db, logger: runtime.logger }, { retentionDays: runtime.config.retentionDays });

@@ -4,6 +4,9 @@ import { runConversationStep } from '../conversation/index.js';
 import { loadReturningTexts } from '../flows/returning-texts.js';
 import { checkFlows, formatIssue, loadFlowCatalog } from '../flows/index.js';
 import { loadDeskHours } from '../desk/load.js';
+import type { OnCall } from '../oncall/paging.js';
+import { loadOnCallRota } from '../oncall/rota.js';
+import { emailTransport, webhookTransport } from '../oncall/transports.js';
 import { loadReminderPolicy } from '../reminders/policy.js';
 import { RealtimePublisher } from '../realtime/bus.js';
 import type { Runtime } from '../runtime.js';
@@ -49,6 +52,10 @@ export async function createPipelineDeps(runtime: Runtime, channels: ChannelPlug
   pipeline: PipelineDeps;
   senders: Partial<Record<Channel, OutboundSender>>;
 }> {
+  const desk = loadDeskHours(runtime.config.deskHoursFile);
+  // The triage loads its rules and model on first use (seconds on this hardware): do it now, at
+  // start-up, so the first person to write after a deploy — perhaps in crisis — is not kept waiting.
+  triageText('');
   const adapters: Partial<Record<Channel, ChannelAdapter>> = {};
   const senders: Partial<Record<Channel, OutboundSender>> = {};
   for (const plugin of channels) {
@@ -62,11 +69,20 @@ export async function createPipelineDeps(runtime: Runtime, channels: ChannelPlug
       realtime: new RealtimePublisher(runtime.redisFailFast, runtime.config.redisPrefix, runtime.logger),
       adapters,
       engine: await createConversationEngine(),
-      desk: loadDeskHours(),
+      desk,
       triage: triageText,
-      reminderPolicy: loadReminderPolicy(loadDeskHours()),
+      reminderPolicy: loadReminderPolicy(desk),
+      oncall: createOnCall(runtime, desk),
       logger: runtime.logger,
     },
     senders,
+  };
+}
+
+/** The on-call rota and the ways a page reaches people (webhook, e-mail through SMTP_URL). */
+export function createOnCall(runtime: Runtime, desk: ReturnType<typeof loadDeskHours>): OnCall {
+  return {
+    rota: loadOnCallRota(desk, runtime.config.onCallFile),
+    transports: [webhookTransport, emailTransport({ smtpUrl: runtime.config.notify.smtpUrl, from: runtime.config.notify.emailFrom })],
   };
 }

@@ -80,7 +80,7 @@ export const casesQuery = z
 export const queueEntry = caseCard;
 
 export const casesResponse = z
-  .object({ cases: z.array(queueEntry).describe('EMERGENCY first, then HIGH, NORMAL; within each, the longest waiting first (waitingSince ascending, nulls last)') });
+  .object({ cases: z.array(queueEntry).describe('EMERGENCY first, then HIGH, NORMAL; within each, the highest triageScore first, then the longest waiting (waitingSince ascending, nulls last)') });
 
 // ----- acting on a case -----
 
@@ -185,3 +185,5 @@ export const labelsResponse = z.object({
     .record(z.string(), z.object({ label: z.string(), values: z.record(z.string(), z.string()) }))
     .describe('intake answer key → its question label and choice labels (Japanese, from flows/)'),
 });
+
+export * from './contract-crisis.js';

@@ -21,6 +21,7 @@ import { notificationOperations } from './notification-routes.js';
 import { analyticsOperations } from './analytics-routes.js';
 import { peopleOperations } from './people-routes.js';
 import { createLineReadMarker } from '../channels/line/mark-as-read.js';
+import { crisisOperations } from './crisis-routes.js';
 import { queueBoard } from './queue-board.js';
 import { sessionCookieName } from './sessions.js';
 import { caseAudienceOf } from './stream-audience.js';
@@ -65,7 +66,7 @@ export function createStaffRoutes(
     queues: runtime.queuesFailFast,
     adapters,
     logger,
-    reminderPolicy: loadReminderPolicy(loadDeskHours()),
+    reminderPolicy: loadReminderPolicy(loadDeskHours(runtime.config.deskHoursFile)),
     now: () => new Date(),
   };
 
@@ -93,6 +94,7 @@ export function createStaffRoutes(
     ...consoleOperations(),
     ...analyticsOperations(deps),
     ...peopleOperations({ deps, redis: runtime.redisFailFast, redisPrefix: config.redisPrefix, markLineRead: createLineReadMarker(config.line) }),
+    ...crisisOperations(db),
   ];
 
   const apiRouter = Router();

@@ -31,18 +31,21 @@ export function notificationOperations(db: Db): Operation[] {
       path: '/notifications',
       tag: 'notifications',
       roles: DESK,
-      summary: 'Notifications for me, newest first (unread only unless `all=true`)',
+      summary: 'Notifications for me, most urgent and newest first (unseen by me only unless `all=true`); claiming or closing a case clears its alerts for everyone',
       query: z.object({ all: z.enum(['true', 'false']).default('false') }),
       response: z.object({ notifications: z.array(notificationView), unread: z.number().int() }),
       handle: async ({ auth, query }) => {
         const where = visibleTo({ id: auth.actor.id, role: auth.actor.role });
+        // "Seen" is per staff member: a colleague's seeing an alert leaves it unseen for me.
+        const unseen: Prisma.NotificationWhereInput = { readAt: null, seenBy: { none: { staffId: auth.actor.id } } };
         const [notifications, unread] = await Promise.all([
           db.notification.findMany({
-            where: query.all === 'true' ? where : { AND: [where, { readAt: null }] },
+            where: query.all === 'true' ? where : { AND: [where, unseen] },
             orderBy: [{ urgency: 'asc' }, { createdAt: 'desc' }],
             take: 100,
+            include: { seenBy: { where: { staffId: auth.actor.id }, select: { seenAt: true } } },
           }),
-          db.notification.count({ where: { AND: [where, { readAt: null }] } }),
+          db.notification.count({ where: { AND: [where, unseen] } }),
         ]);
         return {
           unread,
@@ -54,7 +57,7 @@ export function notificationOperations(db: Db): Operation[] {
             caseId: n.caseId,
             title: n.title,
             createdAt: n.createdAt.toISOString(),
-            readAt: n.readAt?.toISOString() ?? null,
+            readAt: (n.seenBy[0]?.seenAt ?? n.readAt)?.toISOString() ?? null,
           })),
         };
       },
@@ -64,18 +67,15 @@ export function notificationOperations(db: Db): Operation[] {
       path: '/notifications/:id/read',
       tag: 'notifications',
       roles: DESK,
-      summary: 'Mark a notification as seen (it stays in the list with `all=true`)',
+      summary: 'Mark a notification as seen by me (for my colleagues it stays unseen; it stays in my list with `all=true`)',
       params: z.object({ id: z.string().uuid() }),
       status: 204,
       errors: { 404: 'No such notification for you' },
       handle: async ({ auth, params }) => {
-        const { count } = await db.notification.updateMany({
-          where: { AND: [{ id: params.id, readAt: null }, visibleTo({ id: auth.actor.id, role: auth.actor.role })] },
-          data: { readAt: new Date(), readById: auth.actor.id },
-        });
-        if (count === 0 && !(await db.notification.findFirst({ where: { AND: [{ id: params.id }, visibleTo({ id: auth.actor.id, role: auth.actor.role })] } }))) {
-          throw new HttpError(404, 'not_found', 'No such notification.');
-        }
+        const visible = await db.notification.findFirst({ where: { AND: [{ id: params.id }, visibleTo({ id: auth.actor.id, role: auth.actor.role })] }, select: { id: true } });
+        if (!visible) throw new HttpError(404, 'not_found', 'No such notification.');
+        // Concurrent clicks: the second insert is skipped, not an error.
+        await db.notificationSeen.createMany({ data: [{ notificationId: visible.id, staffId: auth.actor.id }], skipDuplicates: true });
       },
     }),
   ];

@@ -1,6 +1,11 @@
-// Public API of the triage module: pure, synchronous, rules and the stem net loaded once from
-// data/triage/ (rules.yaml, normalise.yaml, net.yaml).
-export { createTriage, defaultRuleSet, matchRule, triageText, type RuleMatch, type Triage, type TriageConfig } from './triage.js';
+// Public API of the triage module: pure, synchronous; everything it reads is loaded once from
+// data/triage/ (rules.yaml, normalise.yaml, net.yaml, frames.yaml, roles.yaml, reading.yaml,
+// model.json).
+export { createTriage, defaultRuleSet, loadReading, matchRule, READER_SIGNALS, triageText, type Layer, type ReadingSettings, type RuleMatch, type Triage, type TriageConfig, type TriageReading } from './triage.js';
+export { detectLanguage } from './language.js';
+export { FRAMES, loadFrames, parseFrames, readFrame, sentencesOf, type Frame, type FrameReading, type FrameTables } from './frames.js';
+export { loadRoles, parseRoles, readRoles, type RoleReading, type RoleTables } from './roles.js';
+export { featuresOf, loadModel, modelText, parseModelFile, readWithModel, type ModelReading, type TriageModel } from './model.js';
 export { NET_FILE, loadTriageNet, matchNet, parseTriageNet, type NetCategory, type NetMatch, type TriageNet } from './net.js';
 export {
   DEFAULT_TRIAGE_DATA_DIR,

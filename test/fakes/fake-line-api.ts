@@ -57,6 +57,27 @@ function matches(matcher: PathMatcher, path: string) {
   return typeof matcher === 'string' ? path === matcher : matcher.test(path);
 }
 
+/** Flex components as Yorisoi builds them: boxes of texts and buttons with URI actions. */
+function validateFlexComponent(component: any, at: string): string | null {
+  if (component?.type === 'box') {
+    if (!['vertical', 'horizontal', 'baseline'].includes(component.layout)) return `${at}.layout: invalid`;
+    if (!Array.isArray(component.contents) || component.contents.length < 1) return `${at}.contents: must not be empty`;
+    for (const [i, child] of component.contents.entries()) {
+      const problem = validateFlexComponent(child, `${at}.contents[${i}]`);
+      if (problem) return problem;
+    }
+    return null;
+  }
+  if (component?.type === 'text') return typeof component.text === 'string' && component.text.length > 0 ? null : `${at}.text: must not be empty`;
+  if (component?.type === 'button') {
+    const action = component.action ?? {};
+    if (typeof action.label !== 'string' || action.label.length < 1 || action.label.length > 20) return `${at}.action.label: Length must be between 1 and 20`;
+    if (action.type !== 'uri' || !/^(https?:\/\/\S+|tel:[0-9+]+|line:\S+)$/.test(action.uri ?? '') || action.uri.length > 1000) return `${at}.action.uri: invalid uri`;
+    return null;
+  }
+  return `${at}.type: unsupported by this fake`;
+}
+
 /** LINE's validation of message objects, as far as Yorisoi's messages go. Returns an error or null. */
 function validateMessages(messages: unknown): string | null {
   if (!Array.isArray(messages) || messages.length < 1 || messages.length > 5) return 'messages: Size must be between 1 and 5';
@@ -72,6 +93,11 @@ function validateMessages(messages: unknown): string | null {
         if (action.label?.length > 20) return `${at}.template.actions.label: Length must be between 0 and 20`;
         if (action.type === 'uri' && !/^(https?|line|tel):/.test(action.uri ?? '')) return `${at}.template.actions.uri: invalid uri`;
       }
+    } else if (message.type === 'flex') {
+      if (typeof message.altText !== 'string' || message.altText.length < 1 || message.altText.length > 400) return `${at}.altText: Length must be between 1 and 400`;
+      if (message.contents?.type !== 'bubble') return `${at}.contents.type: this fake accepts bubbles`;
+      const problem = validateFlexComponent(message.contents.body, `${at}.contents.body`);
+      if (problem) return problem;
     } else {
       return `${at}.type: unsupported by this fake`;
     }

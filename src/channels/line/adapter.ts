@@ -1,7 +1,7 @@
 // LINE ⇄ core translation. interpret(): a stored webhook event → a core input plus what staff
 // see; render(): the core's messages → LINE message objects within LINE's limits. Pure: no I/O.
 import { z } from 'zod';
-import type { Choice, MediaKind, OutboundMessage } from '../../conversation/types.js';
+import type { Choice, MediaKind, OutboundMessage, TapAction } from '../../conversation/types.js';
 import { LINE_LIMITS } from '../../conversation/text.js';
 import type { Prisma } from '../../db/client.js';
 import type { ChannelAdapter, InboundRecord, InterpretedEvent } from '../../pipeline/channel-adapter.js';
@@ -304,6 +304,12 @@ function absoluteUrl(url: string, publicBaseUrl: string): string {
 
 function renderOne(message: OutboundMessage, publicBaseUrl: string): LineMessage[] {
   switch (message.type) {
+    case 'actions': {
+      const bubble = tapTargetBubble(message.text, message.actions);
+      const shown = message.choices.slice(0, MAX_QUICK_REPLY_ITEMS);
+      if (shown.length > 0) bubble.quickReply = { items: shown.map((choice) => ({ type: 'action', action: choiceAction(choice) })) };
+      return [bubble];
+    }
     case 'text':
       return textMessages(message.text);
     case 'choices': {
@@ -339,6 +345,51 @@ function renderOne(message: OutboundMessage, publicBaseUrl: string): LineMessage
       ];
     }
   }
+}
+
+/** Flex texts have no documented limit of their own; the bubble must stay well under LINE's 30 KB. */
+const MAX_FLEX_TEXT_UNITS = 2000;
+const MAX_TAP_TARGETS = 10;
+
+/**
+ * A crisis answer as one flex bubble: the words, then each line with its name and hours above a
+ * button that dials it (URI action `tel:`) or opens the chat. A flex message rather than a
+ * buttons template (at most 4 actions, 160 characters of text) or quick replies (gone after
+ * the next message, so the numbers could no longer be tapped). The alt text, shown in the chat
+ * list and notifications, carries the numbers too.
+ */
+function tapTargetBubble(text: string, actions: TapAction[]): LineMessage {
+  const shown = actions.filter((a) => /^(tel:[0-9+]+|https:\/\/\S+)$/.test(a.uri) && a.uri.length <= MAX_URI_UNITS).slice(0, MAX_TAP_TARGETS);
+  const numbers = shown.map((a) => `・${a.name} ${a.uri.startsWith('tel:') ? a.label : a.uri}`).join('\n');
+  const rows = shown.map((a, i) => ({
+    type: 'box',
+    layout: 'vertical',
+    spacing: 'xs',
+    contents: [
+      { type: 'text', text: truncate(a.name || a.label, 200), weight: 'bold', size: 'sm', wrap: true },
+      ...(a.hours ? [{ type: 'text', text: truncate(a.hours, 200), size: 'xs', color: '#555555', wrap: true }] : []),
+      {
+        type: 'button',
+        style: i === 0 ? 'primary' : 'secondary',
+        height: 'sm',
+        ...(i === 0 ? { color: '#B3261E' } : {}),
+        action: { type: 'uri', label: truncate(a.label, MAX_LABEL_UNITS) || '…', uri: a.uri },
+      },
+    ],
+  }));
+  return {
+    type: 'flex',
+    altText: truncate(`${text}\n${numbers}`, MAX_ALT_TEXT_UNITS),
+    contents: {
+      type: 'bubble',
+      body: {
+        type: 'box',
+        layout: 'vertical',
+        spacing: 'lg',
+        contents: [{ type: 'text', text: truncate(text || '…', MAX_FLEX_TEXT_UNITS), wrap: true }, ...rows],
+      },
+    },
+  };
 }
 
 /**

@@ -41,20 +41,24 @@ export interface WebMessageView {
   text: string | null;
   choices?: { label: string; data: string }[];
   link?: { url: string; label: string };
+  /** Crisis lines as tap targets (`tel:` or an https chat page), first one first. */
+  actions?: { label: string; uri: string; name: string; hours: string }[];
   clientMessageId?: string;
   createdAt: string;
 }
 
 export function toWebMessage(message: Message): WebMessageView {
   const payload = (message.payload ?? null) as
-    | { type?: string; choices?: { label: string; data: string }[]; url?: string; label?: string }
+    | { type?: string; choices?: { label: string; data: string }[]; url?: string; label?: string; actions?: WebMessageView['actions'] }
     | null;
+  const bot = message.author === 'BOT';
   return {
     id: message.id,
     author: message.author === 'USER' ? 'user' : message.author === 'BOT' ? 'bot' : 'staff',
     kind: message.kind,
     text: message.text,
-    ...(message.author === 'BOT' && payload?.type === 'choices' && payload.choices ? { choices: payload.choices } : {}),
+    ...(bot && (payload?.type === 'choices' || payload?.type === 'actions') && payload.choices?.length ? { choices: payload.choices } : {}),
+    ...(bot && payload?.type === 'actions' && payload.actions ? { actions: payload.actions } : {}),
     ...(message.author === 'BOT' && payload?.type === 'link' && payload.url ? { link: { url: payload.url, label: payload.label ?? payload.url } } : {}),
     ...(message.clientMessageId ? { clientMessageId: message.clientMessageId } : {}),
     createdAt: message.createdAt.toISOString(),

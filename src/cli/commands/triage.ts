@@ -1,7 +1,8 @@
 // `yorisoi triage --jsonl`: a stable, scriptable contract for batch triage (evaluation sets,
 // back-testing rule changes on exported messages).
 //
-//   in  (stdin)  one JSON object per line: {"id": string, "text": string}
+//   in  (stdin)  one JSON object per line: {"id": string, "text": string, "context"?: string[]}
+//                (context: the person's earlier messages, oldest first)
 //   out (stdout) one line per non-blank input line, in input order:
 //                {"id": string, "urgency": "emergency" | "high" | "normal", "score": 0-100,
 //                 "check": boolean, "signals": string[]}
@@ -23,13 +24,13 @@ import { triageText } from '../../triage/index.js';
 export const EXIT_OK = 0;
 export const EXIT_INVALID_LINES = 1;
 
-const inputLineSchema = z.object({ id: z.string(), text: z.string() });
+const inputLineSchema = z.object({ id: z.string(), text: z.string(), context: z.array(z.string()).max(50).nullish() });
 
 export interface TriageJsonlOptions {
   /** Where per-line problems are reported; defaults to process.stderr. */
   errors?: NodeJS.WritableStream;
   /** The triage function; defaults to the rules in data/triage/. */
-  triage?: (text: string) => TriageResult;
+  triage?: (text: string, context?: readonly string[]) => TriageResult;
 }
 
 export async function runTriageJsonl(
@@ -53,7 +54,7 @@ export async function runTriageJsonl(
     const parsed = parseLine(line);
     let out: string;
     if (parsed.ok) {
-      const { urgency, score, check, signals } = triage(parsed.value.text);
+      const { urgency, score, check, signals } = triage(parsed.value.text, parsed.value.context ?? undefined);
       out = JSON.stringify({ id: parsed.value.id, urgency, score, check, signals });
     } else {
       rejected += 1;
@@ -94,5 +95,34 @@ function parseLine(line: string): ParsedLine {
   const error = result.error.issues
     .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
     .join('; ');
-  return { ok: false, id, error: `expected {"id": string, "text": string}: ${error}` };
+  return { ok: false, id, error: `expected {"id": string, "text": string, "context"?: string[]}: ${error}` };
+}
+
+// `yorisoi triage train`: retrain the learned reader on data/triage/corpus/ and write
+// data/triage/model.json. `yorisoi triage eval FILE.jsonl`: recall, false alarms and the
+// confusion matrix per label (and per language) of the shipped triage on a labelled set.
+
+export async function runTriageTrain(output: NodeJS.WritableStream, options: { corpus?: string; out?: string } = {}): Promise<number> {
+  const { writeFileSync } = await import('node:fs');
+  const { readCorpus, trainModel } = await import('../../triage/train.js');
+  const { DEFAULT_TRIAGE_DATA_DIR } = await import('../../triage/rules.js');
+  const { MODEL_FILE } = await import('../../triage/model.js');
+  const rows = readCorpus(options.corpus);
+  const started = performance.now();
+  const file = trainModel(rows);
+  const target = options.out ?? new URL(MODEL_FILE, DEFAULT_TRIAGE_DATA_DIR);
+  writeFileSync(target, `${JSON.stringify(file)}\n`);
+  output.write(
+    `trained model ${file.version} on ${rows.length} messages (${Object.entries(file.corpus.byLabel).map(([k, v]) => `${k} ${v}`).join(', ')}) in ${Math.round(performance.now() - started)} ms → ${String(target)}\n`,
+  );
+  return EXIT_OK;
+}
+
+export async function runTriageEval(files: string[], output: NodeJS.WritableStream, options: { misses?: boolean } = {}): Promise<number> {
+  const { evaluate, formatEvaluation, readLabelledJsonl } = await import('../../triage/evaluate.js');
+  for (const file of files) {
+    const evaluation = evaluate(readLabelledJsonl(file), (text, context) => triageText(text, context));
+    output.write(`${formatEvaluation(file, evaluation, { misses: options.misses ?? false })}\n`);
+  }
+  return EXIT_OK;
 }

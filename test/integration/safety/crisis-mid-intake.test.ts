@@ -50,17 +50,15 @@ describe('a crisis in the middle of an intake', () => {
     try {
       const sentAt = Date.now();
       expect((await client.send({ text: CRISIS })).status).toBe(202);
-      await waitFor(
-        () => client.events.some((e) => e.name === 'message' && (e.data as { author: string; text: string }).author === 'bot' && /110|0120/.test((e.data as { text: string }).text)),
-        { timeoutMs: 2_000, intervalMs: 10 },
-      );
+      await waitFor(() => client.events.some((e) => e.name === 'message' && (e.data as { author: string }).author === 'bot'), { timeoutMs: 2_000, intervalMs: 10 });
       expect(Date.now() - sentAt).toBeLessThan(2_000);
     } finally {
       client.close();
     }
-    const safety = (await client.messages()).filter((m) => m.author === 'bot').map((m) => m.text).join('\n');
-    expect(safety).toMatch(/119/);
-    expect(safety).toMatch(/0120-279-338/); // よりそいホットライン (24h)
+    // The lines as tap targets, 京都いのちの電話 first for suicidal thoughts; よりそいホットライン (24h) among them.
+    const answer = (await client.messages()).find((m) => m.actions?.length);
+    expect(answer.actions[0].uri).toBe('tel:0758644343');
+    expect(answer.actions.map((a: { uri: string }) => a.uri)).toContain('tel:0120279338');
 
     const [first] = await openQueue();
     const kase = await app.runtime.db.case.findFirstOrThrow({ where: { channel: 'WEB', urgency: 'EMERGENCY' } });
@@ -85,8 +83,8 @@ describe('a crisis in the middle of an intake', () => {
     expect((await postLineWebhook(app.url, SECRET, { events: [crisis] })).status).toBe(200);
     const [reply] = await fake.waitForCalls((c) => c.path === '/v2/bot/message/reply' && c.body?.replyToken === crisis.replyToken, { timeoutMs: 2_000 });
     expect(Date.now() - sentAt).toBeLessThan(2_000);
-    const text = (reply!.body.messages as { text?: string }[]).map((m) => m.text ?? '').join('\n');
-    expect(text).toMatch(/0120-279-338/);
+    const flex = (reply!.body.messages as { type: string; altText?: string }[]).find((m) => m.type === 'flex')!;
+    expect(flex.altText).toMatch(/0120-279-338/);
 
     const kase = await app.runtime.db.case.findFirstOrThrow({ where: { channel: 'LINE', urgency: 'EMERGENCY' } });
     const queue = await openQueue();

@@ -12,6 +12,7 @@ import {
   lastChoices,
   makeContext,
   shippedCatalog,
+  type Result,
 } from './helpers.js';
 
 let catalog: FlowCatalog;
@@ -39,6 +40,12 @@ function toSummary(c: Conversation): void {
 }
 
 const hotlineNumbers = () => catalog.hotlines.filter((h) => h.safety).map((h) => h.number);
+
+function crisisAnswer(r: Result) {
+  const m = r.messages.find((x) => x.type === 'actions');
+  if (!m || m.type !== 'actions') throw new Error(`no crisis answer in: ${JSON.stringify(r.messages)}`);
+  return m;
+}
 
 describe('welcome', () => {
   it('says it is free and anonymous, when staff reply, links the privacy notice, lists 24-hour numbers, then asks who', () => {
@@ -79,37 +86,41 @@ describe('welcome', () => {
 });
 
 describe('danger hook', () => {
-  it('an emergency mid-intake shows the numbers, alerts, queues, and stops asking until the user continues', () => {
+  it('an emergency mid-intake: the crisis answer with its lines as tap targets, alert, queue, no questions until the user continues', () => {
     const c = atFamilyAge();
     const r = c.text('もう死にたいと言っています', { triage: EMERGENCY });
     expectWithinLineLimits(r.messages);
-    for (const n of hotlineNumbers()) expect(allText(r)).toContain(n);
-    expect(effectsOf(r, 'raiseAlert')).toEqual([{ type: 'raiseAlert', urgency: 'emergency', signals: ['suicidal_ideation'] }]);
+    const answer = crisisAnswer(r);
+    expect(answer.actions[0]!.uri).toBe('tel:0758644343'); // 京都いのちの電話 first for suicidal thoughts
+    expect(answer.actions.map((a) => a.uri)).toContain('https://talkme.jp/'); // a 24-hour chat for people who cannot phone
+    expect(effectsOf(r, 'raiseAlert')).toEqual([{ type: 'raiseAlert', urgency: 'emergency', signals: ['suicidal_ideation'], score: 82, kinds: ['suicide'] }]);
     const queued = effectsOf(r, 'queueForStaff');
     expect(queued.map((q) => q.reason)).toEqual(['emergency']);
     expect(queued[0]!.summary).toMatchObject({ consulterType: 'family', answers: { consulter: 'family', relation: 'son' } });
     expect(effectsOf(r, 'recordAnswer')[0]).toMatchObject({ key: 'message', freeText: 'もう死にたいと言っています' });
     expect(c.s.phase).toBe('safety');
-    // The way forward is a person or a number first; the questions only if they choose.
-    expect(lastChoices(r).map((x) => x.label)).toEqual(['人と話したい', '緊急の電話番号', '質問を続ける']);
+    // Suicidal thoughts: acknowledge and ask directly.
+    expect(answer.text).toContain('まっすぐ聞かせてください');
+    expect(lastChoices(r).map((x) => x.data)).toEqual(['sys:safety:yes', 'sys:safety:no', 'sys:safety:unsure', 'cmd:talk']);
 
-    // Further messages: a short answer with the numbers, recorded, no new alert — even another emergency.
-    for (const triage of [null, EMERGENCY]) {
-      const again = c.text('つらい', { triage });
-      expect(effectsOf(again, 'raiseAlert')).toEqual([]);
-      expect(effectsOf(again, 'queueForStaff')).toEqual([]);
-      expect(effectsOf(again, 'recordAnswer')).toHaveLength(1);
-      expect(allText(again)).toContain('相談員がお返事します');
-      expect(allText(again)).toContain('0120-279-338');
-      expect(c.s.phase).toBe('safety');
-    }
+    // A later message that is not itself dangerous: no list, recorded, the numbers one tap away.
+    const again = c.text('つらい');
+    expect(effectsOf(again, 'raiseAlert')).toEqual([]);
+    expect(effectsOf(again, 'recordAnswer')).toHaveLength(1);
+    expect(again.messages.some((m) => m.type === 'actions')).toBe(false);
+    expect(lastChoices(again).map((x) => x.data)).toEqual(['cmd:hotlines', 'cmd:talk', 'sys:continue:go']);
+    // A later message that is itself dangerous raises a new alert, still without repeating the list.
+    const worse = c.text('もう無理', { triage: EMERGENCY });
+    expect(effectsOf(worse, 'raiseAlert')).toHaveLength(1);
+    expect(worse.messages.some((m) => m.type === 'actions')).toBe(false);
+    expect(c.s.phase).toBe('safety');
     // A stale answer button does not resume the questions.
     c.choice('a:family:age_band:40s');
     expect(c.s.phase).toBe('safety');
     expect(c.s.answers.age_band).toBeUndefined();
 
-    // "質問を続ける" resumes at the same question.
-    const back = c.tap('質問を続ける');
+    // "質問にもどる" resumes at the same question.
+    const back = c.tap('質問にもどる');
     expect(c.s.phase).toBe('intake');
     expect(c.s.cursor).toEqual({ flow: 'family', step: 'age_band' });
     expect(allText(back)).toContain('ご本人の年代');
@@ -119,9 +130,10 @@ describe('danger hook', () => {
     const c = new Conversation(catalog);
     const r = c.text('死にたい', { triage: EMERGENCY });
     expect(r.effects.map((e) => e.type)).toEqual(['openCase', 'recordAnswer', 'raiseAlert', 'queueForStaff']);
-    expect(allText(r)).toContain('0120-279-338');
+    expect(crisisAnswer(r).actions.map((a) => a.uri)).toContain('tel:0120279338');
     expect(c.s.phase).toBe('safety');
-    const next = c.tap('質問を続ける');
+    c.tap('いいえ');
+    const next = c.tap('質問にもどる');
     expect(allText(next)).toContain('「よりそい」');
     expect(c.s.cursor).toEqual({ flow: 'intake', step: 'who' });
   });
@@ -129,7 +141,7 @@ describe('danger hook', () => {
   it('typing the continue label also resumes; staff joining ends the safety pause', () => {
     const c = atFamilyAge();
     c.text('死にたい', { triage: EMERGENCY });
-    c.text('続ける');
+    c.text('質問にもどる');
     expect(c.s.phase).toBe('intake');
     c.text('死にたい', { triage: EMERGENCY });
     const joined = c.send({ kind: 'staffJoined' });
@@ -137,13 +149,15 @@ describe('danger hook', () => {
     expect(c.s.phase).toBe('staff');
   });
 
-  it('shows the safety message in the user language', () => {
+  it('shows the crisis answer in the user language', () => {
     const c = atFamilyAge();
     c.text('English');
-    const r = c.text('I want to die', { triage: EMERGENCY });
-    expect(allText(r)).toContain('please call straight away');
-    expect(allText(r)).toContain('Police: 110');
-    expect(lastChoices(r).map((x) => x.label)).toEqual(['Talk to a person', 'Crisis numbers', 'Continue questions']);
+    const r = c.text('I want to die', { triage: { ...EMERGENCY, language: 'en' } });
+    expect(crisisAnswer(r).text).toContain('are you thinking of ending your life right now?');
+    // Kyoto Inochi no Denwa speaks Japanese only: English-speaking lines come first.
+    expect(crisisAnswer(r).actions[0]!.uri).toBe('tel:0120279338');
+    expect(crisisAnswer(r).actions.map((a) => a.uri)).toContain('tel:0357740992');
+    expect(lastChoices(r).map((x) => x.label)).toEqual(['Yes', 'No', "I'm not sure", 'Talk to a person now']);
   });
 
   it('after the hand-off an emergency still alerts once and offers to continue', () => {
@@ -155,32 +169,31 @@ describe('danger hook', () => {
     const r = c.text('消えたい', { triage: EMERGENCY });
     expect(effectsOf(r, 'raiseAlert')).toHaveLength(1);
     expect(c.s.phase).toBe('safety');
-    expect(lastChoices(r).at(-1)!.label).toBe('続ける');
+    const no = c.tap('いいえ');
+    expect(lastChoices(no).at(-1)!.label).toBe('続ける');
     c.tap('続ける');
     expect(c.s.phase).toBe('handedOff');
   });
 
-  it('with a counsellor present: numbers shown and an alert on every danger signal (the desk paces notifications)', () => {
+  it('with a counsellor present: the crisis answer and an alert on every danger signal (the desk paces notifications)', () => {
     const c = atFamilyAge();
     c.send({ kind: 'staffJoined' });
     const first = c.text('死にたい', { triage: EMERGENCY });
     expect(effectsOf(first, 'raiseAlert')).toHaveLength(1);
-    expect(allText(first)).toContain('110');
+    expect(crisisAnswer(first).text).toContain('担当の相談員にも');
     const second = c.text('今から飛び降りる', { triage: EMERGENCY });
     expect(effectsOf(second, 'raiseAlert')).toHaveLength(1);
+    expect(second.messages.some((m) => m.type === 'actions')).toBe(false);
     expect(c.s.phase).toBe('staff');
   });
 
-  it('with a counsellor holding the chat after hours: one note saying when a reply will come', () => {
+  it('with a counsellor holding the chat after hours the bot steps back: no desk-hours notes', () => {
     const c = atFamilyAge();
     c.send({ kind: 'staffJoined' });
     const open = c.text('ありがとうございます');
     expect(open.messages).toEqual([]);
     const night = c.send({ kind: 'text', text: '夜分にすみません' }, { open: false });
-    expect(allText(night)).toContain('受付時間外');
-    expect(allText(night)).toContain('110');
-    const again = c.send({ kind: 'text', text: 'もうひとつ' }, { open: false });
-    expect(again.messages).toEqual([]);
+    expect(night.messages).toEqual([]);
   });
 
   it('a counsellor releasing the case hands the chat back to the bot', () => {
@@ -195,7 +208,7 @@ describe('danger hook', () => {
   it('high concern: one alert, a gentle acknowledgement, and the flow goes on with the text kept', () => {
     const c = atFamilyAge();
     const r = c.text('もう疲れ果てました', { triage: HIGH });
-    expect(effectsOf(r, 'raiseAlert')).toEqual([{ type: 'raiseAlert', urgency: 'high', signals: ['exhaustion'] }]);
+    expect(effectsOf(r, 'raiseAlert')).toEqual([{ type: 'raiseAlert', urgency: 'high', signals: ['exhaustion'], score: 42, kinds: [] }]);
     expect(allText(r)).toContain('つらい気持ちを書いてくださって');
     expect(effectsOf(r, 'recordAnswer')[0]).toMatchObject({ key: 'age_band', value: null, freeText: 'もう疲れ果てました' });
     expect(c.s.cursor?.step).toBe('duration');
@@ -204,11 +217,21 @@ describe('danger hook', () => {
     expect(c.s.phase).toBe('intake');
   });
 
-  it('a choice marked alert: high tells staff once', () => {
+  it('a choice marked risk: answered at once with help, queued, and the questions go on when the person wants', () => {
     const c = atFamilyAge();
     for (let i = 0; i < 10 && c.s.cursor?.step !== 'exhaustion'; i++) c.choice(lastChoices(c.last).at(-1)!.data);
     const r = c.tap('limit');
-    expect(effectsOf(r, 'raiseAlert')).toEqual([{ type: 'raiseAlert', urgency: 'high', signals: ['answer:family_exhaustion=limit'] }]);
+    expect(effectsOf(r, 'raiseAlert')).toEqual([{ type: 'raiseAlert', urgency: 'high', signals: ['answer:family_exhaustion=limit'], score: 60, kinds: [] }]);
+    expect(effectsOf(r, 'queueForStaff').map((q) => q.reason)).toEqual(['risk']);
+    expect(effectsOf(r, 'queueForStaff')[0]!.summary.answers).toMatchObject({ consulter: 'family', family_exhaustion: 'limit' });
+    const answer = crisisAnswer(r);
+    expect(answer.text).toContain('よくがんばってこられました');
+    expect(answer.actions[0]!.uri).toBe('tel:0120279338');
+    expect(lastChoices(r).map((x) => x.data)).toEqual(['cmd:talk', 'sys:continue:go']);
+    expect(r.messages).toHaveLength(1); // the next question waits
+    const next = c.tap('質問にもどる');
+    expect(c.s.cursor?.step).toBe('health_consent');
+    expect(allText(next)).toContain('体や心の調子');
   });
 });
 

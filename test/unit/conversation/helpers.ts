@@ -86,7 +86,7 @@ export class Conversation {
 
 export function lastChoices(r: Result) {
   const m = r.messages.at(-1);
-  return m?.type === 'choices' ? m.choices : [];
+  return m?.type === 'choices' || m?.type === 'actions' ? m.choices : [];
 }
 
 export function allText(r: Result): string {
@@ -104,6 +104,14 @@ export function expectWithinLineLimits(messages: OutboundMessage[]): void {
     expect(m.text.length).toBeGreaterThan(0);
     expect(m.text.length).toBeLessThanOrEqual(LINE_LIMITS.textLength);
     if (m.type === 'link') expect(m.label.length).toBeLessThanOrEqual(LINE_LIMITS.labelLength);
+    if (m.type === 'actions') {
+      expect(m.actions.length).toBeGreaterThan(0);
+      for (const a of m.actions) {
+        expect(a.label.length).toBeLessThanOrEqual(LINE_LIMITS.labelLength);
+        expect(a.uri).toMatch(/^(tel:[0-9+]+|https:\/\/\S+)$/);
+      }
+      if (m.choices.length > 0) expect(i, 'buttons only on the last message').toBe(messages.length - 1);
+    }
     if (m.type === 'choices') {
       expect(i, 'buttons only on the last message (LINE shows only the last quick reply)').toBe(messages.length - 1);
       expect(m.choices.length).toBeGreaterThan(0);

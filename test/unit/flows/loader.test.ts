@@ -28,7 +28,7 @@ describe('loadFlowCatalog', () => {
     expect(Object.keys(catalog.commands.commands).sort()).toEqual([...COMMAND_NAMES].sort());
     expect(catalog.hotlines.map((h) => h.number)).toEqual(expect.arrayContaining(['110', '119', '189', '0120-279-338', '075-864-4343', '0120-279-889']));
     expect(catalog.hotlines.every((h) => h.verify)).toBe(true);
-    expect(catalog.files).toEqual({ messages: 'flows/messages.yaml', commands: 'flows/commands.yaml', hotlines: 'data/hotlines.yaml' });
+    expect(catalog.files).toEqual({ messages: 'flows/messages.yaml', commands: 'flows/commands.yaml', hotlines: 'data/hotlines.yaml', crisis: 'flows/crisis.yaml' });
   });
 
   it('defaults a flow start to its first step', async () => {

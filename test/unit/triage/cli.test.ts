@@ -1,7 +1,11 @@
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 
-import { EXIT_INVALID_LINES, EXIT_OK, runTriageJsonl } from '../../../src/cli/commands/triage.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { EXIT_INVALID_LINES, EXIT_OK, runTriageEval, runTriageJsonl } from '../../../src/cli/commands/triage.js';
 
 /** Collects everything written to it as text. */
 function sink(options: { highWaterMark?: number } = {}): Writable & { text(): string } {
@@ -81,19 +85,61 @@ describe('yorisoi triage --jsonl', () => {
     expect(stderr).not.toMatch(/line (1|3|7):/);
   });
 
-  it('streams 12,000 lines with back-pressure and preserves order', async () => {
+  it('streams 4,000 lines with back-pressure and preserves order', { timeout: 120_000 }, async () => {
     const input = new PassThrough();
     const out = sink({ highWaterMark: 64 });
     const done = runTriageJsonl(input, out, { errors: sink() });
-    for (let i = 0; i < 12_000; i += 1) {
+    for (let i = 0; i < 4_000; i += 1) {
       input.write(`${JSON.stringify({ id: `m${i}`, text: i % 100 === 0 ? 'リスカした' : '家族教室について' })}\n`);
     }
     input.end();
     expect(await done).toBe(EXIT_OK);
     const lines = out.text().trimEnd().split('\n');
-    expect(lines).toHaveLength(12_000);
-    expect(JSON.parse(lines[11_999] as string)).toMatchObject({ id: 'm11999', urgency: 'normal', signals: [] });
+    expect(lines).toHaveLength(4_000);
+    expect(JSON.parse(lines[3_999] as string)).toMatchObject({ id: 'm3999', urgency: 'normal', signals: [] });
     expect(JSON.parse(lines[200] as string)).toMatchObject({ id: 'm200', urgency: 'emergency', signals: ['self_harm'] });
+  });
+
+  it('reads the optional context: the earlier messages, oldest first', async () => {
+    const input = [
+      { id: 'alone', text: 'まだ起きてる。気持ち悪い' },
+      { id: 'after', text: 'まだ起きてる。気持ち悪い', context: ['薬たくさん飲んだ'] },
+      { id: 'null', text: 'こんにちは', context: null },
+      { id: 'bad', text: 'こんにちは', context: 'not a list' },
+    ]
+      .map((row) => JSON.stringify(row))
+      .join('\n');
+    const { code, lines } = await run(input);
+    expect(code).toBe(EXIT_INVALID_LINES);
+    expect(lines[0]?.urgency).not.toBe('emergency');
+    expect(lines[1]).toMatchObject({ id: 'after', urgency: 'emergency', check: false });
+    expect(lines[2]).toMatchObject({ id: 'null', urgency: 'normal' });
+    expect(lines[3]).toMatchObject({ id: 'bad', error: expect.stringMatching(/context/) });
+  });
+
+  it('eval prints recall, false alarms and the confusion matrix per label and per language', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'triage-eval-'));
+    const path = join(dir, 'set.jsonl');
+    writeFileSync(
+      path,
+      [
+        { id: '1', text: '死にたい', label: 'emergency', lang: 'ja' },
+        { id: '2', text: '2年前に自殺未遂をしました', label: 'high', lang: 'ja' },
+        { id: '3', text: '面談の予約をしたいです', label: 'normal', lang: 'ja' },
+        { id: '4', text: 'i took all my pills', label: 'emergency', lang: 'en' },
+      ]
+        .map((r) => JSON.stringify(r))
+        .join('\n'),
+    );
+    const out = sink();
+    expect(await runTriageEval([path], out, { misses: true })).toBe(EXIT_OK);
+    const text = out.text();
+    expect(text).toMatch(/label \\ predicted +emergency +high +normal +asked +recall/);
+    expect(text).toMatch(/^emergency +2 +0 +0 +0 +1\.000$/m);
+    expect(text).toMatch(/emergency recall 1\.000/);
+    expect(text).toMatch(/normal→emergency 0\.000/);
+    expect(text).toMatch(/high kept high +1\.000/);
+    expect(text).toMatch(/^en +1 /m);
   });
 
   it('returns 0 for empty input', async () => {

@@ -30,3 +30,14 @@ describe('detectLanguage', () => {
     expect(detectLanguage('')).toBeNull();
   });
 });
+
+describe('detectLanguage on the blind holdouts (11 languages, as people type)', () => {
+  it('names the language of at least 97% of the messages that have letters, and never guesses on emoji alone', async () => {
+    const { readLabelledJsonl } = await import('../../../src/triage/evaluate.js');
+    const rows = ['triage-holdout-7.jsonl', 'triage-holdout-8.jsonl'].flatMap((name) => readLabelledJsonl(new URL(`../../fixtures/${name}`, import.meta.url)));
+    const lettered = rows.filter((r) => r.lang && /\p{L}/u.test(r.text));
+    const right = lettered.filter((r) => detectLanguage(r.text) === r.lang).length;
+    expect(right / lettered.length).toBeGreaterThanOrEqual(0.97);
+    for (const r of rows.filter((row) => !/\p{L}/u.test(row.text))) expect(detectLanguage(r.text), r.text).toBeNull();
+  });
+});

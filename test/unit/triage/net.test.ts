@@ -70,9 +70,13 @@ describe('the net in triage', () => {
     expect(result.signals).toEqual(['domestic_violence', 'quiet']);
   });
 
-  it('does not run when a rule already says emergency', () => {
-    const matches = triage.explain('ODしました。腕に血がついてる');
-    expect(matches.every((m) => m.layer === 'rules')).toBe(true);
+  it('runs beside the rules but never repeats a rule signal or a stem inside a rule match', () => {
+    const matches = triage.explain('ODしました。腕に血がついてる').filter((m) => m.layer !== 'model');
+    expect(matches[0]?.layer).toBe('rules');
+    const ids = matches.map((m) => m.ruleId);
+    expect(new Set(ids).size).toBe(ids.length);
+    const inside = triage.explain('I want to kill myself').filter((m) => m.layer === 'net');
+    expect(inside).toEqual([]);
   });
 
   it('lists a signal once even when two categories report it', () => {

@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { createTriage, defaultRuleSet } from '../../../src/triage/triage.js';
+import { createTriage, defaultRuleSet, READER_SIGNALS } from '../../../src/triage/triage.js';
 
 const triage = createTriage();
-// Signals are rule ids, or the signals of the stem net (net.yaml), which mostly reuse rule ids.
-const ruleIds = new Set([...defaultRuleSet().rules.map((r) => r.id), ...(defaultRuleSet().net?.signals.keys() ?? [])]);
+// Signals are rule ids, the signals of the stem net (net.yaml), which mostly reuse rule ids, or
+// the learned reader's and the conversation's signals.
+const ruleIds = new Set([...defaultRuleSet().rules.map((r) => r.id), ...(defaultRuleSet().net?.signals.keys() ?? []), ...READER_SIGNALS]);
 
 describe('triage never throws and always answers in the contract', () => {
   it('for any Unicode text up to 10,000 code points', () => {
@@ -15,6 +16,10 @@ describe('triage never throws and always answers in the contract', () => {
         expect(['emergency', 'high', 'normal']).toContain(result.urgency);
         expect(result.signals.every((id) => ruleIds.has(id))).toBe(true);
         expect(result.urgency === 'normal').toBe(result.signals.length === 0);
+        expect(result.score).toBeGreaterThanOrEqual(0);
+        expect(result.score).toBeLessThanOrEqual(100);
+        // The safety question is asked only on an unsure, non-emergency reading.
+        if (result.check) expect(result.urgency).toBe('high');
       }),
       { numRuns: 200 },
     );
