@@ -85,7 +85,7 @@ describe('people API', () => {
   });
 
   it('a phone number the person wrote in the chat finds their case, without being stored in clear', async () => {
-    const { caseId } = await queuedWebCase(app.url, db, '連絡は 090-8765-4321 にお願いします');
+    const { caseId } = await queuedWebCase(app.url, db, '家族のことで相談したいです。連絡は 090-8765-4321 にお願いします');
     const found = searchResponse.parse((await asSupervisor.get(`/search?q=${encodeURIComponent('０９０８７６５４３２１')}`)).body);
     expect(found.results.map((r) => [r.matchedBy, r.case.id])).toEqual([['phone', caseId]]);
     const rows = await db.$queryRaw<{ hash: string }[]>`SELECT "hash" FROM "PhoneLookup" WHERE "source" = 'message'`;
@@ -94,8 +94,8 @@ describe('people API', () => {
   });
 
   it('links two cases of one household, shown on both, refused twice', async () => {
-    const a = await queuedWebCase(app.url, db, '母のことで');
-    const b = await queuedWebCase(app.url, db, '自分のことで');
+    const a = await queuedWebCase(app.url, db);
+    const b = await queuedWebCase(app.url, db);
     await asSupervisor.post(`/cases/${a.caseId}/claim`);
     const other = await db.case.findUniqueOrThrow({ where: { id: b.caseId } });
     const linked = await asSupervisor.post(`/cases/${a.caseId}/links`, { otherCase: other.number });
