@@ -38,6 +38,9 @@ export async function buildConsole({ ifStale = false, quiet = false } = {}) {
   const { build } = await import('vite');
   const staging = join(root, 'public', `.staff-build-${process.pid}-${started}`);
   mkdirSync(staging, { recursive: true });
+  // Vite's build sets NODE_ENV=production in this process when it is unset; scripts/run.mjs then
+  // started `npm run dev` with it, in production mode ("DATABASE_URL: required in production").
+  const nodeEnv = process.env.NODE_ENV;
   try {
     process.env.CONSOLE_OUT_DIR = staging;
     await build({ configFile: join(root, 'console', 'vite.config.ts'), logLevel: quiet ? 'error' : 'warn' });
@@ -48,6 +51,8 @@ export async function buildConsole({ ifStale = false, quiet = false } = {}) {
     rmSync(old, { recursive: true, force: true });
   } finally {
     delete process.env.CONSOLE_OUT_DIR;
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
     rmSync(staging, { recursive: true, force: true });
   }
   if (!quiet) process.stderr.write(`Built the staff console into public/staff/ (${Date.now() - started} ms).\n`);

@@ -61,6 +61,7 @@ export async function startYorisoi(config: ResolvedConfig, logger: Logger, optio
       isShuttingDown: () => shuttingDown,
       embedOrigins: config.embedAllowedOrigins,
       trustProxy: config.trustProxy,
+      quietSuccess: config.env === 'development',
       rawBodyRoutes: channels.flatMap((c) => c.rawBodyRoutes ?? []),
       routes: [
         ...createStaffRoutes(runtime, { hub: hub!, channels, onShutdown: (hook) => shutdownHooks.push(hook) }),

@@ -65,6 +65,7 @@ export const api = {
   post: <T = null>(path: string, body: unknown = {}) => request<T>('POST', path, body),
   put: <T = null>(path: string, body: unknown) => request<T>('PUT', path, body),
   patch: <T = null>(path: string, body: unknown) => request<T>('PATCH', path, body),
+  delete: <T = null>(path: string) => request<T>('DELETE', path),
 };
 
 export const STREAM_URL = `${API}/stream`;

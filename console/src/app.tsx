@@ -7,13 +7,14 @@ import { closeLive, openLive, useLive } from './live.js';
 import { reportGlobal, useGlobalNotice } from './notices.js';
 import { findRoute, homeOf, ROUTES } from './routes.js';
 import { navigate, useLocation } from './router.js';
-import { loadSession, NOTIFY_ROLES, SessionContext, type Session } from './session.js';
+import { DESK_ROLES, loadSession, NOTIFY_ROLES, SessionContext, type Session } from './session.js';
 import type { Me } from './types.js';
 import { Link, Said } from './ui/parts.js';
 import { AlertSoundToggle, EmergencyBanner } from './emergency.js';
 import { LoginView } from './views/login.js';
 import { NotificationsPanel } from './views/notifications.js';
 import { PasswordDialog } from './views/password.js';
+import { TransferNotice } from './views/transfer-notice.js';
 
 type Phase = { kind: 'booting' } | { kind: 'login'; message: string } | { kind: 'app'; session: Session };
 
@@ -104,6 +105,7 @@ function Console({ session, onLogout }: { session: Session; onLogout: () => void
             </Link>
           ))}
         </nav>
+        {DESK_ROLES.includes(me.role) && <SearchBox query={found?.route.name === 'search' ? (loc.query.get('q') ?? '') : ''} />}
         <div class="who">
           <span id="live-status" class={online ? 'live-status' : 'live-status offline'} role="status" aria-live="polite">
             {online ? '● ライブ更新中' : '○ 接続中…'}
@@ -122,6 +124,7 @@ function Console({ session, onLogout }: { session: Session; onLogout: () => void
         </div>
       </header>
       {NOTIFY_ROLES.includes(me.role) && <EmergencyBanner />}
+      {DESK_ROLES.includes(me.role) && <TransferNotice />}
       {View && found && <View key={found.route.name === 'case' ? 'queue' : found.route.name} location={loc} match={found.match} />}
       {passwordOpen && (
         <PasswordDialog
@@ -132,5 +135,31 @@ function Console({ session, onLogout }: { session: Session; onLogout: () => void
         />
       )}
     </div>
+  );
+}
+
+/** 相談番号・電話番号・ことばで探す (GET /search), from every page. */
+function SearchBox({ query }: { query: string }) {
+  const [value, setValue] = useState(query);
+  useEffect(() => setValue(query), [query]);
+  return (
+    <form
+      id="search-form"
+      class="search-form"
+      role="search"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const q = value.trim();
+        if (q) navigate(`/staff/search?q=${encodeURIComponent(q)}`);
+      }}
+    >
+      <label for="search-input" class="visually-hidden">
+        相談を探す（相談番号・電話番号・ことば）
+      </label>
+      <input id="search-input" type="search" maxLength={200} placeholder="番号・電話・ことばで探す" value={value} onInput={(e) => setValue(e.currentTarget.value)} />
+      <button type="submit" class="secondary small">
+        探す
+      </button>
+    </form>
   );
 }

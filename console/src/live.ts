@@ -8,7 +8,12 @@ export interface CaseEvent {
   change: string;
 }
 
-type Listener = { case?: (event: CaseEvent) => void; notification?: () => void; ready?: () => void; state?: (online: boolean) => void };
+export interface TypingEvent {
+  caseId: string;
+  on: boolean;
+}
+
+type Listener = { case?: (event: CaseEvent) => void; typing?: (event: TypingEvent) => void; notification?: () => void; ready?: () => void; state?: (online: boolean) => void };
 
 const listeners = new Set<Listener>();
 let source: EventSource | null = null;
@@ -32,6 +37,15 @@ export function openLive(): void {
     }
     for (const l of listeners) l.case?.(data);
   });
+  stream.addEventListener('typing', (event) => {
+    let data: TypingEvent;
+    try {
+      data = JSON.parse((event as MessageEvent<string>).data) as TypingEvent;
+    } catch {
+      return;
+    }
+    for (const l of listeners) l.typing?.(data);
+  });
   stream.addEventListener('notification', () => {
     for (const l of listeners) l.notification?.();
   });
@@ -52,6 +66,7 @@ export function useLive(listener: Listener): void {
   useEffect(() => {
     const proxy: Listener = {
       case: (e) => ref.current.case?.(e),
+      typing: (e) => ref.current.typing?.(e),
       notification: () => ref.current.notification?.(),
       ready: () => ref.current.ready?.(),
       state: (online) => ref.current.state?.(online),

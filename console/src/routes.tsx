@@ -8,9 +8,13 @@ import type { StaffRole } from './types.js';
 import { AccountsView } from './views/accounts.js';
 import { AuditView } from './views/audit.js';
 import { HandoversView } from './views/handovers.js';
+import { NewDeskContactView } from './views/new-desk-contact.js';
+import { PersonView } from './views/person.js';
 import { QueueView } from './views/queue.js';
 import { ReportsView } from './views/reports.js';
+import { SearchView } from './views/search.js';
 import { SettingsView } from './views/settings.js';
+import { ShiftView } from './views/shift.js';
 
 export interface RouteProps {
   location: Location;
@@ -34,6 +38,11 @@ const DESK: readonly StaffRole[] = ['COUNSELOR', 'SUPERVISOR'];
 export const ROUTES: RouteDef[] = [
   { name: 'queue', pattern: '/staff/queue', roles: DESK, view: QueueView, tab: '相談一覧' },
   { name: 'case', pattern: '/staff/cases/:id', roles: DESK, view: QueueView, tabOf: 'queue' },
+  { name: 'shift', pattern: '/staff/shift', roles: DESK, view: ShiftView, tab: '今日のシフト' },
+  { name: 'case-person', pattern: '/staff/cases/:id/person', roles: DESK, view: PersonView, tabOf: 'queue' },
+  { name: 'person', pattern: '/staff/people/:id', roles: DESK, view: PersonView, tabOf: 'queue' },
+  { name: 'search', pattern: '/staff/search', roles: DESK, view: SearchView },
+  { name: 'new-desk-contact', pattern: '/staff/desk-contacts/new', roles: DESK, view: NewDeskContactView, tabOf: 'queue' },
   { name: 'handovers', pattern: '/staff/handovers', roles: ['SUPERVISOR', 'CENTER'], view: HandoversView, tab: 'つなぎ・受け止め' },
   { name: 'handover', pattern: '/staff/handovers/:id', roles: ['SUPERVISOR', 'CENTER'], view: HandoversView, tabOf: 'handovers' },
   { name: 'audit', pattern: '/staff/audit', roles: ['SUPERVISOR'], view: AuditView, tab: '監査ログ' },

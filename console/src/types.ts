@@ -101,3 +101,17 @@ export interface Markers {
   signals?: string[];
   quality?: Quality;
 }
+
+// ----- the people API (#16): src/staff/contract-people.ts -----
+export type CaseCard = z.output<typeof contract.caseCard>;
+export type PersonResponse = z.output<typeof contract.personResponse>;
+export type TimelineEntry = z.output<typeof contract.timelineEntry>;
+export type CaseLinkView = z.output<typeof contract.caseLinkView>;
+export type DeskContactView = z.output<typeof contract.deskContactView>;
+export type DeskContactBody = z.input<typeof contract.deskContactBody>;
+export type NewDeskContactBody = z.input<typeof contract.newDeskContactBody>;
+export type DeskContactResponse = z.output<typeof contract.deskContactResponse>;
+export type SearchResponse = z.output<typeof contract.searchResponse>;
+export type ShiftResponse = z.output<typeof contract.shiftResponse>;
+export type ReplyTemplateView = z.output<typeof contract.replyTemplateView>;
+export type ReadResponse = z.output<typeof contract.readResponse>;

@@ -1,5 +1,5 @@
-import type { Channel } from '../db/client.js';
 import { clearCaseAlerts } from './alerts.js';
+import type { Channel } from '../db/client.js';
 import { requestProcessing, sourceKeyFor, storeInboundEvents } from '../pipeline/inbox.js';
 import type { SystemEvent } from '../pipeline/system-events.js';
 import { canWorkCase, DESK_ROLES, type Actor } from './actor.js';

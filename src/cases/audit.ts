@@ -110,9 +110,9 @@ export interface AuditEntry {
   detail: unknown;
   /** The action in words (src/staff/labels-people.ts). */
   actionLabel: string;
-  /** What happened, in words naming staff (src/cases/event-words.ts). */
+  /** Who did what, as one sentence naming staff (src/cases/event-words.ts). */
+  /** What happened, in words naming staff. */
   actionText: string;
-  /** Who did what: the actor's name, then actionText. */
   text: string;
 }
 
@@ -141,12 +141,9 @@ export async function listAudit(db: Db, query: AuditQuery): Promise<AuditEntry[]
     caseId: e.caseId,
     detail: details[i] ?? null,
     actionLabel: actionLabel(e.action),
-    ...words(e.actorType, name(e.actorId), describeEvent(e.action, e.detail, name)),
+    actionText: describeEvent(e.action, details[i] ?? null, name),
+    text: `${describeActor(e.actorType, name(e.actorId))}：${describeEvent(e.action, details[i] ?? null, name)}`,
   }));
-}
-
-function words(actorType: string, actorName: string | null, actionText: string) {
-  return { actionText, text: `${describeActor(actorType, actorName)}：${actionText}` };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

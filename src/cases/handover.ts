@@ -7,8 +7,7 @@ import { reminderRules } from '../reminders/reminders.js';
 import { publishAll, scheduleReminders, type CaseDeps } from './deps.js';
 import { CaseError, caseNotFound } from './errors.js';
 import { loadAnswerLabels } from './intake-labels.js';
-import { answerRowLabel, consentWording } from './plain-words.js';
-import { signalLabel } from '../labels/index.js';
+import { answerRowLabel, consentWording, signalWords } from './plain-words.js';
 
 /** The consent the intake asks for (flows/closing.yaml, step handover_consent). */
 export const HANDOVER_CONSENT_KIND = 'handover_ward_center';
@@ -79,7 +78,7 @@ export async function handOverCase(deps: CaseDeps, actor: Actor, caseId: string,
       urgency: kase.urgency,
       stage: kase.stage,
       signals: Array.isArray(markers.signals) ? markers.signals : [],
-      signalLabels: (Array.isArray(markers.signals) ? markers.signals : []).map((code) => signalLabel(String(code), labels.table)),
+      signalLabels: signalWords(Array.isArray(markers.signals) ? markers.signals : [], labels),
       quality: markers.quality ?? null,
       assessment: kase.assessment ?? null,
       deskNote: input.note,

@@ -14,9 +14,13 @@ export function answerRowLabel(labels: AnswerLabels, key: string): string {
   return labels.label(key) ?? NOTE_KEY_LABELS[key] ?? 'そのほかの回答';
 }
 
-/** Signals in words, from the shared catalogue (a triage rule, or the intake answer that raised it). */
+/**
+ * Signals in words, from the one label catalogue (src/labels/): a triage rule's name, or the
+ * answer that raised it in the words of the flows ("暮らしの心配: 暴力や暴言がある"). The console
+ * names them the same way on queue cards and in the case view.
+ */
 export function signalWords(signals: unknown[], labels: AnswerLabels): string[] {
-  return signals.map((code) => signalLabel(String(code), labels.table));
+  return signals.map((raw) => signalLabel(String(raw), labels.table));
 }
 
 type ConsentReader = Pick<Prisma.TransactionClient, 'message'>;

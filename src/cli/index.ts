@@ -9,9 +9,9 @@ import { createLogger, type Logger } from '../platform/logger.js';
 import { runFlowsCheck, runFlowsGraph } from './commands/flows.js';
 import { runTriageEval, runTriageJsonl, runTriageTrain } from './commands/triage.js';
 import { runLineRichMenu } from './commands/line.js';
-import { runStaffAdd } from './commands/staff.js';
+import { runStaffAdd, runStaffResetPassword } from './commands/staff.js';
 import { runKeysRotate } from './commands/keys.js';
-import { ensureDemoSupervisor } from '../staff/index.js';
+import { DEMO_SUPERVISOR_EMAIL, ensureDemoSupervisor } from '../staff/index.js';
 
 /** Stops cleanly on the first SIGTERM/SIGINT, exits at once on a second. */
 function stopOnSignals(logger: Logger, stoppers: (() => Promise<void>)[]) {
@@ -101,12 +101,16 @@ export function buildCli(): Command {
       stoppers.unshift(running.stop);
       stoppers.push(await watchConsole(logger));
       const demo = await ensureDemoSupervisor(running.runtime.db, logger);
-      printDevBanner(
-        running,
+      const env = config.databaseUrl ? '' : `DATABASE_URL='${databaseUrl}' `;
+      printDevBanner(running, [
+        `  Database:       ${config.databaseUrl ? 'DATABASE_URL from the environment' : `${databaseUrl}   (embedded)`}`,
+        '',
+        `  Demo supervisor: ${DEMO_SUPERVISOR_EMAIL}`,
         demo
-          ? ['', `  Demo supervisor: ${demo.email}`, `  Password:        ${demo.password}   (shown once — add staff with \`yorisoi staff add\`)`]
-          : [],
-      );
+          ? `  Password:        ${demo.password}   (shown this once)`
+          : `  Password:        set on the first start; to set a new one: ${env}npx yorisoi staff reset-password --email ${DEMO_SUPERVISOR_EMAIL}`,
+        `  More staff:      ${env}npx yorisoi staff add --email E --name N --role counselor|supervisor|admin|center [--center CODE]`,
+      ]);
     });
 
   program
@@ -168,10 +172,25 @@ export function buildCli(): Command {
     .requiredOption('--email <email>', 'login email')
     .requiredOption('--name <name>', 'display name')
     .requiredOption('--role <role>', 'counselor | supervisor | admin | center')
-    .option('--center <code>', 'ward center code from data/centers.yaml (role center)')
+    .option('--center <code>', 'ward center code from data/centers.yaml (required with --role center)')
     .action(async (options: { email: string; name: string; role: string; center?: string }) => {
       const config = requireDatabase(loadConfig());
       process.exitCode = await runStaffAdd(options, {
+        databaseUrl: config.databaseUrl,
+        logger: createLogger({ level: config.logLevel }),
+        stdin: process.stdin,
+        stdout: process.stdout,
+        stderr: process.stderr,
+      });
+    });
+
+  staff
+    .command('reset-password')
+    .description('set a new password for an account (read from stdin); ends its sessions, lifts a lockout, audited')
+    .requiredOption('--email <email>', 'login email')
+    .action(async (options: { email: string }) => {
+      const config = requireDatabase(loadConfig());
+      process.exitCode = await runStaffResetPassword(options, {
         databaseUrl: config.databaseUrl,
         logger: createLogger({ level: config.logLevel }),
         stdin: process.stdin,

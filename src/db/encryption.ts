@@ -20,8 +20,8 @@ export const ENCRYPTED_COLUMNS = {
   IntakeAnswer: { freeText: 'string' },
   Note: { text: 'string' },
   Handover: { summary: 'json', overrideReason: 'string', acknowledgedNote: 'string' },
-  AuditText: { text: 'string' },
   DeskContact: { summary: 'string' },
+  AuditText: { text: 'string' },
 } as const satisfies Record<string, Record<string, ColumnKind>>;
 
 /** Plain columns derived from an encrypted one on every write. */

@@ -25,6 +25,11 @@ export interface HttpAppOptions {
   trustProxy?: boolean | number | string;
   /** Origins allowed to frame the web chat. */
   embedOrigins?: string[];
+  /**
+   * Successful requests logged at debug, not info (development: a line per request of the page
+   * and its polling scrolled the printed URLs away; refusals and failures still show).
+   */
+  quietSuccess?: boolean;
 }
 
 export function createHttpApp(options: HttpAppOptions): Express {
@@ -51,7 +56,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     },
     autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
     customLogLevel: (_req, res, error) =>
-      error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : options.quietSuccess ? 'debug' : 'info',
   });
   // One access log per request: the summarised one for webhook POSTs, pino-http for the rest.
   const webhookLog = summarisedAccessLog(options.logger);

@@ -8,9 +8,9 @@
 // LABEL_MODULES below (one line). Group names must be unique across modules (a unit test checks).
 import { caseLabels } from './cases.js';
 import { intakeSignalLabel, type IntakeLabelTable } from './intake.js';
+import { peopleLabels } from './people.js';
 import { signalLabels } from './signals.js';
 import { staffLabels } from './staff.js';
-import { peopleLabels } from './people.js';
 
 export type { IntakeLabel, IntakeLabelTable } from './intake.js';
 export { intakeSignalLabel } from './intake.js';
@@ -30,6 +30,12 @@ export function label<G extends LabelGroup>(group: G, code: string | null | unde
   if (code === null || code === undefined || code === '') return empty;
   const names = labels[group] as Record<string, string>;
   return Object.hasOwn(names, code) ? names[code]! : UNKNOWN_LABEL;
+}
+
+/** An audited action in words, from any area's module. */
+export function actionLabel(code: string): string {
+  const people = labels.peopleAuditAction as Record<string, string>;
+  return Object.hasOwn(people, code) ? people[code]! : label('auditAction', code);
 }
 
 /** Every [code, name] of a group in catalogue order: for selects and checkboxes. */

@@ -46,10 +46,8 @@ export const caseCard = z.object({
   triageScore: z.number().int().min(0).max(100).describe('highest triage score of the case (0–100): the order within a level'),
   preview: z
     .object({
-      helpWanted: z.string().nullable().describe('coded intake answer (help_wanted)'),
-      helpWantedLabel: z.string().nullable().describe('its words, as the person saw them'),
-      signals: z.array(z.string()).describe('triage rule ids (codes: never show them)'),
-      signalLabels: z.array(z.string()).describe('the signals in words, same order'),
+      helpWanted: z.string().nullable().describe('coded intake answer (help_wanted); its words: labels-people / the catalogue'),
+      signals: z.array(z.string()).describe('triage rule ids'),
       kinds: z.array(z.string()).describe('kinds of danger read (suicide, medical, …)'),
       handoverPending: z.boolean(),
       dataDeleted: z.boolean(),

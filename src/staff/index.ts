@@ -19,9 +19,9 @@ import { staffOperations } from './routes.js';
 import { consoleOperations } from './console-routes.js';
 import { notificationOperations } from './notification-routes.js';
 import { analyticsOperations } from './analytics-routes.js';
+import { crisisOperations } from './crisis-routes.js';
 import { peopleOperations } from './people-routes.js';
 import { createLineReadMarker } from '../channels/line/mark-as-read.js';
-import { crisisOperations } from './crisis-routes.js';
 import { queueBoard } from './queue-board.js';
 import { sessionCookieName } from './sessions.js';
 import { caseAudienceOf } from './stream-audience.js';
@@ -93,8 +93,8 @@ export function createStaffRoutes(
     ...notificationOperations(db),
     ...consoleOperations(),
     ...analyticsOperations(deps),
-    ...peopleOperations({ deps, redis: runtime.redisFailFast, redisPrefix: config.redisPrefix, markLineRead: createLineReadMarker(config.line) }),
     ...crisisOperations(db),
+    ...peopleOperations({ deps, redis: runtime.redisFailFast, redisPrefix: config.redisPrefix, markLineRead: createLineReadMarker(config.line) }),
   ];
 
   const apiRouter = Router();

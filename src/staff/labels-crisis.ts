@@ -1,6 +1,7 @@
 // Japanese labels of the crisis area, for notifications, pages and the console (code → label).
 // Kept here until the shared label catalogue lands; it can include this record as it is.
 import type { DangerKind } from '../conversation/types.js';
+import { caseLabels } from '../labels/cases.js';
 
 export const DANGER_KIND_LABELS: Record<DangerKind, string> = {
   suicide: '自殺の危険',
@@ -21,7 +22,8 @@ export const CONSULTER_LABELS: Record<'SELF' | 'FAMILY' | 'AGENCY' | 'NEIGHBOUR'
   UNSURE: '立場未確認',
 };
 
-export const CHANNEL_LABELS: Record<'LINE' | 'WEB' | 'PHONE' | 'WALK_IN' | 'VISIT', string> = { LINE: 'LINE', WEB: 'Webチャット', PHONE: '電話', WALK_IN: '来所', VISIT: '訪問' };
+/** Every channel a case comes in by, from the one catalogue (chat, phone, walk-in, visit). */
+export const CHANNEL_LABELS = caseLabels.channel;
 
 /** The case number staff read and say aloud: the first eight characters of its id (as the console shows). */
 export function caseNumber(caseId: string): string {

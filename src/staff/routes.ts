@@ -489,7 +489,7 @@ async function openStream(ctx: StaffRouteContext, audience: StreamAudience, req:
       .then(async () => {
         if (!(await audience.mayReceive(actor, event))) return;
         if (event.type === 'case') send('case', { caseId: event.caseId, change: event.change });
-        else if (event.type === 'typing' && event.caseId) send('typing', { caseId: event.caseId, on: event.on });
+        else if (event.type === 'typing' && event.by === 'user' && event.caseId) send('typing', { caseId: event.caseId, on: event.on });
         else if (event.type === 'notification') send('notification', { notificationId: event.notificationId });
       })
       .catch(() => {});

@@ -45,13 +45,14 @@ export class StreamAudience {
       if (actor.role === 'ADMIN') return false;
       // A deletion without an id: desk consoles re-read their queue.
       if (event.caseId === '') return actor.role === 'COUNSELOR';
-      const kase = event.audience ?? (await this.caseAudience(event.caseId));
+      const kase = event.audience ?? (await this.caseAudience(event.caseId, event.change));
       if (!kase) return false;
       if (actor.role === 'CENTER') return actor.centerCode !== null && kase.centerCodes.includes(actor.centerCode);
       return canViewCase(actor, { status: kase.status as never, assigneeId: kase.assigneeId }) || event.change === 'claimed';
     }
-    // The person is typing (web chat, people #16): for whoever may open that case.
-    if (event.type === 'typing' && event.by === 'user' && event.caseId) {
+    if (event.type === 'typing') {
+      // "The person is typing" goes to the desk staff who may open that case, like its changes.
+      if (event.by !== 'user' || !event.caseId) return false;
       if (actor.role === 'SUPERVISOR') return true;
       if (actor.role !== 'COUNSELOR') return false;
       const kase = await this.caseAudience(event.caseId);
@@ -68,17 +69,23 @@ export class StreamAudience {
     return false;
   }
 
-  private caseAudience(caseId: string): Promise<CaseAudience | null> {
-    return this.memo(this.cases, caseId, () => caseAudienceOf(this.db, caseId));
+  /**
+   * Memoised per change as well as per case: a burst of one kind of change shares one read, but
+   * the 'queued' that follows an intake event a few milliseconds later must see the new status
+   * (else counsellors would not hear of a newly queued case).
+   */
+  private caseAudience(caseId: string, change = ''): Promise<CaseAudience | null> {
+    return this.memo(this.cases, caseId, () => caseAudienceOf(this.db, caseId), change);
   }
 
   private notificationAudience(id: string): Promise<NotificationAudience | null> {
     return this.memo(this.notifications, id, () => this.db.notification.findUnique({ where: { id }, select: { audience: true, staffId: true } }));
   }
 
-  private memo<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  private memo<T>(cache: Map<string, Promise<T>>, id: string, load: () => Promise<T>, variant = ''): Promise<T> {
     const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-    if (!UUID.test(key)) return Promise.resolve(null as T);
+    if (!UUID.test(id)) return Promise.resolve(null as T);
+    const key = variant ? `${id}|${variant}` : id;
     let found = cache.get(key);
     if (!found) {
       found = load().catch(() => null as T);

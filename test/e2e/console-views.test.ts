@@ -136,6 +136,25 @@ describe('console views (Chromium, 390 px and 1366 px)', () => {
       await page.locator('#history li', { hasText: '担当を替えました' }).waitFor();
       expect(await page.locator('#history li', { hasText: '担当を替えました' }).innerText()).toContain('相談員 ひかり');
 
+      // The person behind the case: every case and record in one timeline.
+      await page.goto(`${app.url}/staff/cases/${caseId}/person`);
+      await page.locator('#timeline li').first().waitFor();
+      await expect(page.locator('#timeline').innerText()).resolves.toContain('母親から。息子は40代。');
+      await checkView(page, 'person', problems);
+
+      // The shift view and search.
+      await page.goto(`${app.url}/staff/shift`);
+      await page.locator('#shift-mine').waitFor();
+      await checkView(page, 'shift', problems);
+      const { number } = await db.case.findUniqueOrThrow({ where: { id: caseId }, select: { number: true } });
+      await page.fill('#search-input', `#${number}`);
+      await page.press('#search-input', 'Enter');
+      await page.locator(`#search-results .queue-item[data-case-id="${caseId}"]`).waitFor();
+      await checkView(page, 'search', problems);
+      await page.goto(`${app.url}/staff/desk-contacts/new`);
+      await page.locator('#new-dc-form').waitFor();
+      await checkView(page, 'new-desk-contact', problems);
+
       await page.goto(`${app.url}/staff/handovers?state=all`);
       await page.locator(`.handover-item[data-handover-id="${handoverId}"]`).waitFor();
       await checkView(page, 'handovers', problems);

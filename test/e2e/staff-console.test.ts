@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { launchBrowser } from '../support/browser.js';
+import { internalCodesOnPage } from '../support/console.js';
 import { waitFor } from '../support/services.js';
 import { createStaff, queuedWebCase, type TestStaff } from '../support/staff.js';
 
@@ -134,6 +135,9 @@ describe('staff console (Chromium)', () => {
     await page.goto(`${app.url}/staff/handovers/${handover.id}/print`);
     await page.locator('#sheet h1', { hasText: 'つなぎの申し送り' }).waitFor();
     expect(await page.locator('#sheet').innerText()).toContain('家族支援から始めたいとのご希望です');
+    // The consent recorded from the chat reads as the person's own words, never as a code.
+    expect(await page.locator('#sheet dl').first().innerText()).toContain('はい、区のセンターに伝えてください');
+    expect(await internalCodesOnPage(page)).toEqual([]);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await db.auditEvent.count({ where: { caseId, action: 'handover.printed', actorId: centerStaff.id } })).toBe(1);
 

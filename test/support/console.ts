@@ -97,6 +97,10 @@ const SHOTS_DIR = process.env.CONSOLE_SHOTS_DIR ?? 'test-artifacts/console';
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SHOTS_DIR, { recursive: true });
   const path = join(SHOTS_DIR, `${name}.png`);
+  // From the top: a sticky header would otherwise be drawn where the page was scrolled to.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path, fullPage: true });
+  // A phone's first screen as well: what a counsellor sees before scrolling.
+  if ((page.viewportSize()?.width ?? 1366) < 900) await page.screenshot({ path: join(SHOTS_DIR, `${name}-screen.png`) });
   return path;
 }

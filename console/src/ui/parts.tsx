@@ -1,5 +1,5 @@
 // Small building blocks every view uses.
-import type { AnchorHTMLAttributes, ComponentChildren } from 'preact';
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { elapsed } from '../format.js';
 import { onLinkClick } from '../router.js';
@@ -58,9 +58,26 @@ export function Rows({ rows, class: className = 'answers' }: { rows: [string, Co
 }
 
 /** A link to another console page (navigates without a reload). */
-export function Link({ href, children, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string }) {
+export interface LinkProps {
+  href: string;
+  children?: ComponentChildren;
+  class?: string;
+  id?: string;
+  'aria-current'?: 'page' | 'true';
+  'data-tab'?: string;
+  onClick?: (event: MouseEvent) => void;
+}
+
+export function Link({ href, children, onClick, ...rest }: LinkProps) {
   return (
-    <a href={href} onClick={onLinkClick} {...rest}>
+    <a
+      {...rest}
+      href={href}
+      onClick={(event) => {
+        onClick?.(event);
+        onLinkClick(event);
+      }}
+    >
       {children}
     </a>
   );

@@ -1,7 +1,7 @@
 // 監査ログ (supervisors). ?caseId= narrows it to one case; clearing the box shows everything
 // again (it is never refilled from the case last opened).
 import { useState } from 'preact/hooks';
-import { label } from '../../../src/labels/index.js';
+import { actionLabel, label, labels } from '../../../src/labels/index.js';
 import { api } from '../api.js';
 import { caseRef, formatFull } from '../format.js';
 import type { RouteProps } from '../routes.js';
@@ -55,7 +55,7 @@ export function AuditView({ location }: RouteProps) {
               <tr key={e.id} data-action={e.action}>
                 <td>{formatFull(e.at)}</td>
                 <td>{e.actorName ? <Said>{e.actorName}</Said> : label('actorType', e.actorType)}</td>
-                <td>{label('auditAction', e.action)}</td>
+                <td>{actionLabel(e.action)}</td>
                 <td>{e.caseId ? <Link href={`/staff/cases/${e.caseId}`}>#{caseRef(e.caseId)}</Link> : ''}</td>
                 <td class="detail">
                   <AuditDetail detail={e.detail} session={session} />
@@ -96,7 +96,14 @@ function describe(key: string, value: unknown, session: Session): string {
     case 'toStaffId':
     case 'fromStaffId':
     case 'actorId':
+    case 'staffId':
       return staffName(session, text) ?? '職員';
+    case 'channel':
+    case 'via':
+    case 'mode':
+      return label('channel', text);
+    case 'kind':
+      return Object.hasOwn(labels.linkKind, text) ? label('linkKind', text) : Object.hasOwn(labels.searchMatch, text) ? label('searchMatch', text) : label('reminderKind', text);
     case 'centerCode':
       return session.centers.find((c) => c.code === text)?.name ?? 'センター';
     case 'basis':
@@ -107,8 +114,6 @@ function describe(key: string, value: unknown, session: Session): string {
       return label('status', text);
     case 'role':
       return label('role', text);
-    case 'kind':
-      return label('reminderKind', text);
     case 'signals':
       return label('signal', text);
     case 'reason':

@@ -1,36 +1,41 @@
 // 相談一覧: the live queue (emergencies first, then the longest waiting) beside the open case.
 // Filters live in the URL (/staff/queue?urgency=EMERGENCY&mine=1), so they survive a reload and
 // travel with a link; /staff/cases/:id keeps them while a case is open.
-import { entriesOf, label, signalLabel } from '../../../src/labels/index.js';
+import { entriesOf } from '../../../src/labels/index.js';
 import { api } from '../api.js';
 import { debounce, useLive } from '../live.js';
 import type { RouteProps } from '../routes.js';
 import { navigate, withQuery } from '../router.js';
-import { useSession } from '../session.js';
-import type { QueueEntry } from '../types.js';
-import { Link, Said, useLoad, Waiting } from '../ui/parts.js';
+import type { CaseCard } from '../types.js';
+import { CaseCardItem } from '../ui/case-card.js';
+import { Link, useLoad } from '../ui/parts.js';
 import { CaseView } from './case/case-view.js';
-import { useMemo } from 'preact/hooks';
+import { useEffect, useMemo } from 'preact/hooks';
 
-const FILTERS = ['status', 'urgency', 'channel', 'consulterType', 'mine'] as const;
+const FILTERS = ['status', 'urgency', 'channel', 'consulterType', 'mine', 'unread'] as const;
 
 export function queueQuery(query: URLSearchParams): string {
   const params = new URLSearchParams();
   params.set('status', query.get('status') || 'open');
   for (const name of FILTERS.slice(1)) {
     const value = query.get(name);
-    if (value) params.set(name, name === 'mine' ? 'true' : value);
+    if (value) params.set(name, name === 'mine' || name === 'unread' ? 'true' : value);
   }
   return params.toString();
 }
 
 export function QueueView({ location, match }: RouteProps) {
-  const session = useSession();
   const caseId = match.params.id ?? null;
   const filterKey = queueQuery(location.query);
-  const queue = useLoad(() => api.get<{ cases: QueueEntry[] }>(`/cases?${filterKey}`).then((r) => r.cases), [filterKey]);
+  const queue = useLoad(() => api.get<{ cases: CaseCard[] }>(`/cases?${filterKey}`).then((r) => r.cases), [filterKey]);
   const reloadSoon = useMemo(() => debounce(() => void queue.reload(), 250), [filterKey]);
   useLive({ ready: reloadSoon, case: reloadSoon });
+  // Live events are best effort (Redis pub/sub): re-read now and then as well, so a person never
+  // waits unseen because one event was lost.
+  useEffect(() => {
+    const timer = setInterval(() => document.visibilityState === 'visible' && reloadSoon(), 30_000);
+    return () => clearInterval(timer);
+  }, [reloadSoon]);
 
   const setFilter = (name: (typeof FILTERS)[number], value: string | null) => {
     navigate(withQuery(location.path, location.query, { [name]: value }), { replace: true });
@@ -53,19 +58,27 @@ export function QueueView({ location, match }: RouteProps) {
             </select>
           </label>
           <FilterSelect id="filter-urgency" title="緊急度" value={location.query.get('urgency')} options={entriesOf('urgency')} onChange={(v) => setFilter('urgency', v)} />
-          <FilterSelect id="filter-channel" title="窓口" value={location.query.get('channel')} options={entriesOf('channel').filter(([c]) => c === 'LINE' || c === 'WEB')} onChange={(v) => setFilter('channel', v)} />
+          <FilterSelect id="filter-channel" title="窓口" value={location.query.get('channel')} options={entriesOf('channel')} onChange={(v) => setFilter('channel', v)} />
           <FilterSelect id="filter-consulter" title="相談者" value={location.query.get('consulterType')} options={entriesOf('consulterType').filter(([c]) => c !== 'UNKNOWN' && c !== 'unknown')} onChange={(v) => setFilter('consulterType', v)} />
           <label class="check">
             <input type="checkbox" id="filter-mine" checked={location.query.get('mine') === '1'} onChange={(e) => setFilter('mine', e.currentTarget.checked ? '1' : null)} /> 自分の担当だけ
           </label>
+          <label class="check">
+            <input type="checkbox" id="filter-unread" checked={location.query.get('unread') === '1'} onChange={(e) => setFilter('unread', e.currentTarget.checked ? '1' : null)} /> 未読があるものだけ
+          </label>
         </form>
+        <p class="queue-tools">
+          <Link href="/staff/desk-contacts/new" id="new-desk-contact-link" class="button-link">
+            ＋ 電話・来所・訪問を記録（新しい相談）
+          </Link>
+        </p>
         <p id="queue-count" class="queue-count" aria-live="polite">
           {queue.data ? `${cases.length}件` : '読み込んでいます…'}
         </p>
         {queue.error && <p class="form-error">{queue.error}</p>}
         <ol id="queue" class="queue" aria-label="相談">
           {cases.map((c) => (
-            <QueueCard key={c.id} entry={c} selected={c.id === caseId} href={`/staff/cases/${c.id}${search}`} intake={session.intake} />
+            <CaseCardItem key={c.id} entry={c} selected={c.id === caseId} href={`/staff/cases/${c.id}${search}`} />
           ))}
           {queue.data && cases.length === 0 && <li class="empty">該当する相談はありません。</li>}
         </ol>
@@ -94,30 +107,5 @@ function FilterSelect({ id, title, value, options, onChange }: { id: string; tit
         ))}
       </select>
     </label>
-  );
-}
-
-function QueueCard({ entry: c, selected, href, intake }: { entry: QueueEntry; selected: boolean; href: string; intake: Record<string, { label: string; values: Record<string, string> }> }) {
-  const who = label('consulterType', c.consulterType, '相談者未確認');
-  const signals = c.preview.signals.map((s) => signalLabel(s, intake));
-  return (
-    <li class={`queue-item urgency-${c.urgency.toLowerCase()}${selected ? ' selected' : ''}`} data-case-id={c.id}>
-      <Link href={href} class="queue-button" aria-current={selected ? 'true' : undefined}>
-        <span class="row">
-          <span class={`badge urgency ${c.urgency.toLowerCase()}`}>{label('urgency', c.urgency)}</span>
-          <span class="badge">{label('status', c.status)}</span>
-          <span class="badge channel">{label('channel', c.channel)}</span>
-          <Waiting since={c.waitingSince} />
-        </span>
-        <span class="queue-who">
-          {who}
-          {c.preview.helpWanted ? ` ・ ${label('helpWanted', c.preview.helpWanted)}` : ''}
-        </span>
-        {signals.length > 0 && <span class="queue-signals">信号: {signals.join('、')}</span>}
-        <span class="queue-assignee">{c.assigneeName ? <>担当: <Said>{c.assigneeName}</Said></> : '未担当'}</span>
-        {c.preview.handoverPending && <span class="badge pending">受け止め待ち</span>}
-        {c.preview.dataDeleted && <span class="badge">データ削除済み</span>}
-      </Link>
-    </li>
   );
 }

@@ -11,3 +11,7 @@ CREATE TABLE "AuditText" (
 
 -- CreateIndex
 CREATE INDEX "AuditText_caseId_idx" ON "AuditText"("caseId");
+
+-- AlterTable: when the reply API was called for a delivery (its outcome is unknown until it
+-- answers; a retry must not push the same messages again under a new key).
+ALTER TABLE "OutboundDelivery" ADD COLUMN "replyAttemptedAt" TIMESTAMP(3);

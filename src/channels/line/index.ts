@@ -32,6 +32,12 @@ export function createLineChannel(runtime: Runtime, http: HttpHooks | null): Cha
   const sender = createLineSender({
     client,
     logger,
+    async recordReplyAttempt(deliveryId) {
+      await sql.query(`UPDATE "OutboundDelivery" SET "replyAttemptedAt" = now() WHERE "id" = $1::uuid`, [deliveryId]);
+    },
+    async forgetReplyToken(deliveryId) {
+      await sql.query(`UPDATE "OutboundDelivery" SET "replyToken" = NULL, "replyAttemptedAt" = NULL WHERE "id" = $1::uuid`, [deliveryId]);
+    },
     // Asked before every send: plain SQL on the hot path (src/db/sql.ts).
     async isBlocked(recipient) {
       const [row] = await sql.query<{ blocked: boolean }>(

@@ -42,10 +42,20 @@ export interface LineSenderDeps {
    * jobs; LINE shows messages in arrival order, so a later batch waits for the earlier ones.
    */
   hasEarlierPending?(delivery: OutboundDelivery): Promise<boolean>;
+  /**
+   * Records, before the reply API is called, that this delivery's reply may reach the person
+   * (committed first: a sender killed mid-call leaves the mark for the next attempt).
+   */
+  recordReplyAttempt?(deliveryId: string): Promise<void>;
+  /** The reply token was refused (400): nothing was delivered; later attempts push. */
+  forgetReplyToken?(deliveryId: string): Promise<void>;
   logger: Logger;
   timeoutMs?: number;
   now?: () => Date;
 }
+
+/** A reply token this close to its end is not used: the call could outlive it. */
+const TOKEN_MARGIN_MS = 5_000;
 
 /** Maps a failed LINE call to "retry" (thrown as is) or "give up" (PermanentDeliveryError). */
 function classify(operation: 'reply' | 'push', error: unknown): Error {
@@ -89,15 +99,43 @@ export function createLineSender(deps: LineSenderDeps): OutboundSender {
       }
 
       const tokenFresh =
-        delivery.replyToken !== null && delivery.replyTokenExpiresAt !== null && delivery.replyTokenExpiresAt.getTime() > now().getTime();
-      if (tokenFresh) {
+        delivery.replyToken !== null &&
+        delivery.replyTokenExpiresAt !== null &&
+        delivery.replyTokenExpiresAt.getTime() - TOKEN_MARGIN_MS > now().getTime();
+      const reply = () => withTimeout('reply', deps.client.replyMessage({ replyToken: delivery.replyToken!, messages }), timeoutMs);
+
+      // The reply API has no retry key: once it was called, LINE may have shown the messages
+      // even if no answer came back (the sender was killed, the call timed out, LINE said 5xx).
+      // Pushing them then, under a key LINE has never seen, could show them twice. Instead:
+      // while the token lives, reply again with it — a token works once, so a 400 now means the
+      // first call got through; once it has expired the outcome cannot be known, and the
+      // delivery is given up for staff to check (shown in the case) rather than resent blindly.
+      if (delivery.replyAttemptedAt) {
+        if (!tokenFresh) {
+          log.warn({ deliveryId: delivery.id }, 'LINE reply outcome unknown; not resent');
+          throw new PermanentDeliveryError('outcome_unknown', 'a reply was sent to LINE but its answer never came, and the token has expired: it may or may not have been shown');
+        }
         try {
-          await withTimeout('reply', deps.client.replyMessage({ replyToken: delivery.replyToken!, messages }), timeoutMs);
+          await reply();
+          log.info({ deliveryId: delivery.id, via: 'reply', messages: messages.length }, 'LINE delivery sent');
+        } catch (error) {
+          if (!(error instanceof HTTPFetchError && error.status === 400)) throw classify('reply', error);
+          log.info({ deliveryId: delivery.id, via: 'reply' }, 'reply token already used by the earlier attempt: delivered');
+        }
+        return;
+      }
+
+      if (tokenFresh) {
+        await deps.recordReplyAttempt?.(delivery.id);
+        try {
+          await reply();
           log.info({ deliveryId: delivery.id, via: 'reply', messages: messages.length }, 'LINE delivery sent');
           return;
         } catch (error) {
-          // 400: the token is invalid, used or expired — push instead. Anything else is decided as for a push.
+          // 400: the token is invalid or expired and nothing was shown — push instead (and
+          // from now on). Anything else leaves the outcome unknown: decided on the retry above.
           if (!(error instanceof HTTPFetchError && error.status === 400)) throw classify('reply', error);
+          await deps.forgetReplyToken?.(delivery.id);
           log.info({ deliveryId: delivery.id }, 'reply token refused; pushing instead');
         }
       }

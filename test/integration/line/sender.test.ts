@@ -26,6 +26,7 @@ function delivery(overrides: Partial<OutboundDelivery> = {}): OutboundDelivery {
     attempts: 0,
     lastError: null,
     claimedUntil: null,
+    replyAttemptedAt: null,
     createdAt: new Date(),
     sentAt: null,
     ...overrides,
@@ -47,6 +48,51 @@ describe('LINE sender', () => {
 
   const sender = (extra: Partial<Parameters<typeof createLineSender>[0]> = {}) =>
     createLineSender({ client, logger, isBlocked: async () => false, timeoutMs: 300, ...extra });
+
+  describe('a reply whose answer never came (the sender was killed, or the call timed out)', () => {
+    const REPLY = '/v2/bot/message/reply';
+    const inMinute = () => new Date(Date.now() + 55_000);
+
+    /** The first attempt: the reply reaches LINE slowly, the sender gives up waiting (as a killed one would). */
+    async function firstAttemptLost() {
+      const marks: string[] = [];
+      const d = delivery({ replyToken: fakeReplyToken(), replyTokenExpiresAt: inMinute() });
+      fake.delayNext(REPLY, 700);
+      await expect(sender({ recordReplyAttempt: async (id) => void marks.push(id) }).send(d)).rejects.toBeInstanceOf(LineRetryableError);
+      await fake.waitForCalls((c) => c.path === REPLY && c.body.replyToken === d.replyToken && c.status === 200);
+      // The attempt was recorded before LINE was called: that is what the next sender sees.
+      expect(marks).toEqual([d.id]);
+      return { d, attempted: { ...d, replyAttemptedAt: new Date() } };
+    }
+    const shown = (d: OutboundDelivery) => fake.delivered().filter((x) => x.replyToken === d.replyToken || x.to === d.recipient);
+
+    it('is never pushed under a new key once its token expired: given up as outcome unknown', async () => {
+      const { d, attempted } = await firstAttemptLost();
+      const afterLease = { ...attempted, replyTokenExpiresAt: new Date(Date.now() - 1_000) };
+      const refused = await sender().send(afterLease).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(PermanentDeliveryError);
+      expect((refused as PermanentDeliveryError).code).toBe('outcome_unknown');
+      expect(fake.callsTo(PUSH).filter((c) => c.body.to === d.recipient)).toEqual([]);
+      expect(shown(d)).toHaveLength(1);
+    });
+
+    it('while its token lives, replies again with it: the 400 for a used token counts as delivered', async () => {
+      const { d, attempted } = await firstAttemptLost();
+      await expect(sender().send(attempted)).resolves.toBeUndefined();
+      expect(fake.callsTo(REPLY).filter((c) => c.body.replyToken === d.replyToken).map((c) => c.status)).toEqual([200, 400]);
+      expect(fake.callsTo(PUSH).filter((c) => c.body.to === d.recipient)).toEqual([]);
+      expect(shown(d)).toHaveLength(1);
+    });
+
+    it('a refused token (400 on the first call) is forgotten and the messages are pushed once', async () => {
+      const forgotten: string[] = [];
+      const d = delivery({ replyToken: fakeReplyToken(), replyTokenExpiresAt: inMinute() });
+      fake.invalidateReplyToken(d.replyToken!);
+      await expect(sender({ recordReplyAttempt: async () => {}, forgetReplyToken: async (id) => void forgotten.push(id) }).send(d)).resolves.toBeUndefined();
+      expect(forgotten).toEqual([d.id]);
+      expect(fake.delivered().filter((x) => x.to === d.recipient).map((x) => x.via)).toEqual(['push']);
+    });
+  });
 
   it("a push that times out is retried under the same key; LINE's 409 then counts as delivered", async () => {
     const d = delivery();

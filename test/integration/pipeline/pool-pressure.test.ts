@@ -23,7 +23,7 @@ describe('a small connection pool under one person’s quick messages', () => {
 
   it('accepts every send (202) while workers wait for the person’s lock without holding connections', async () => {
     const client = await WebChatClient.start(first.url);
-    await waitFor(async () => (await client.messages()).some((m) => m.author === 'bot'));
+    await waitFor(async () => (await client.messages()).some((m) => m.author === 'bot'), { timeoutMs: 30_000 });
     const texts = Array.from({ length: 16 }, (_, i) => `急ぎのメッセージ${i + 1}`);
     // Watch PostgreSQL for sessions of this database parked on an advisory lock: each would be a
     // pooled connection held by a job that is only waiting.

@@ -1,6 +1,6 @@
 import { Readable, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runStaffAdd } from '../../../src/cli/commands/staff.js';
+import { runStaffAdd, runStaffResetPassword } from '../../../src/cli/commands/staff.js';
 import { createDb, type Db } from '../../../src/db/client.js';
 import { createLogger } from '../../../src/platform/logger.js';
 import { DEMO_SUPERVISOR_EMAIL, ensureDemoSupervisor } from '../../../src/staff/accounts.js';
@@ -127,11 +127,36 @@ describe('yorisoi staff add', () => {
       const center = io(database.url, 'a long enough password\n');
       expect(await runStaffAdd({ email: 'c@desk.test', name: '北', role: 'center', center: 'kita' }, center.io)).toBe(0);
       expect((await db.staffUser.findUniqueOrThrow({ where: { email: 'c@desk.test' } })).centerCode).toBe('kita');
+      // --role center without --center: the error names the option and lists the codes.
+      const noCenter = io(database.url, 'a long enough password\n');
+      expect(await runStaffAdd({ email: 'd@desk.test', name: '南', role: 'center' }, noCenter.io)).toBe(2);
+      expect(noCenter.err()).toContain('--center CODE');
+      expect(noCenter.err()).toContain('kita');
+      expect(noCenter.err()).toContain('sakyo');
+      const badCenter = io(database.url, 'a long enough password\n');
+      expect(await runStaffAdd({ email: 'd@desk.test', name: '南', role: 'center', center: 'atlantis' }, badCenter.io)).toBe(2);
+      expect(badCenter.err()).toContain('unknown --center atlantis');
+
+      // reset-password: a new password from stdin, sessions end, a lockout is lifted, audited.
+      const lead = await db.staffUser.findUniqueOrThrow({ where: { email: 'lead@desk.test' } });
+      await db.staffUser.update({ where: { id: lead.id }, data: { lockedUntil: new Date(Date.now() + 600_000), failedLogins: 3 } });
+      await db.staffSession.create({ data: { id: `s-${lead.id}`, staffId: lead.id, csrfToken: 'x', expiresAt: new Date(Date.now() + 3_600_000) } });
+      const reset = io(database.url, 'a brand new passphrase here\n');
+      expect(await runStaffResetPassword({ email: 'Lead@Desk.test' }, reset.io)).toBe(0);
+      const after = await db.staffUser.findUniqueOrThrow({ where: { id: lead.id } });
+      expect(after.lockedUntil).toBeNull();
+      expect(after.passwordHash).not.toBe(lead.passwordHash);
+      expect(await db.staffSession.count({ where: { staffId: lead.id } })).toBe(0);
+      expect(await db.auditEvent.count({ where: { action: 'staff.password_reset' } })).toBe(1);
+      const unknown = io(database.url, 'a brand new passphrase here\n');
+      expect(await runStaffResetPassword({ email: 'nobody@desk.test' }, unknown.io)).toBe(1);
+      const weak = io(database.url, 'short\n');
+      expect(await runStaffResetPassword({ email: 'lead@desk.test' }, weak.io)).toBe(2);
     } finally {
       await db.$disconnect();
       await database.drop();
     }
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('demo supervisor (development)', () => {

@@ -6,7 +6,7 @@ import { CONSULTER_TYPES, CASE_STATUSES, CHANNELS, URGENCIES } from '../../../sr
 import { STAFF_ROLES } from '../../../src/staff/accounts.js';
 import { SUPPORT_STAGES } from '../../../src/cases/assessment.js';
 import { loadAnswerLabels } from '../../../src/cases/intake-labels.js';
-import { factorLabel, label, LABEL_MODULES, labels, signalLabel, UNKNOWN_LABEL } from '../../../src/labels/index.js';
+import { actionLabel, factorLabel, label, LABEL_MODULES, labels, signalLabel, UNKNOWN_LABEL } from '../../../src/labels/index.js';
 import { defaultRuleSet } from '../../../src/triage/index.js';
 
 function sourceFiles(dir: string): string[] {
@@ -31,7 +31,7 @@ describe('label catalogue', () => {
       for (const match of text.matchAll(/action: '([a-z_]+\.[a-z_.]+)'/g)) actions.add(match[1]!);
     }
     expect(actions.size).toBeGreaterThan(20);
-    const missing = [...actions].filter((action) => label('auditAction', action) === UNKNOWN_LABEL);
+    const missing = [...actions].filter((action) => actionLabel(action) === UNKNOWN_LABEL);
     expect(missing).toEqual([]);
   });
 

@@ -40,7 +40,7 @@ describe('plain words', () => {
     expect(words).toContain('暴力');
     expect(words).not.toMatch(/answer|household_worries|violence/);
     expect(signalWords(['no_such_rule'], labels)[0]).not.toContain('no_such_rule');
-    expect(actionLabel('report.viewed')).toBe('集計を表示しました');
+    expect(actionLabel('report.viewed')).toBe('集計を開いた');
     expect(actionLabel('something.new')).toBe('記録された操作');
   });
   it('names staff in a history line, never their id', () => {

@@ -1,9 +1,9 @@
 // One case: conversation, reply, notes, intake answers, markers, assessment, status, handover
 // and history. Re-read on every live event for this case and after each action.
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { label } from '../../../../src/labels/index.js';
 import { api, ApiError } from '../../api.js';
-import { caseRef, formatFull, formatTime } from '../../format.js';
+import { formatFull, formatTime } from '../../format.js';
 import { debounce, useLive } from '../../live.js';
 import { useSession } from '../../session.js';
 import type { CaseView as CaseData } from '../../types.js';
@@ -11,7 +11,9 @@ import { ErrorText, isolated, Link, Said, useLoad, Waiting } from '../../ui/part
 import { AssessmentForm } from './assessment-form.js';
 import { Conversation } from './conversation.js';
 import { HandoverSection } from './handover-section.js';
+import { DeskContacts } from './desk-contacts.js';
 import { History } from './history.js';
+import { HouseholdLinks } from './household-links.js';
 import { IntakeAnswers, Markers } from './markers.js';
 import { Notes } from './notes.js';
 import { ReplyForm } from './reply-form.js';
@@ -25,7 +27,38 @@ export function CaseView({ caseId, backHref, onChanged }: { caseId: string; back
   const view = useLoad(() => api.get<CaseData>(`/cases/${caseId}`), [caseId]);
   const [error, setError] = useState('');
   const reloadSoon = useMemo(() => debounce(() => void view.reload(), 300), [caseId]);
-  useLive({ case: (e) => (e.caseId === caseId || e.caseId === '') && reloadSoon(), ready: reloadSoon });
+  const [personTyping, setPersonTyping] = useState(false);
+  const typingTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useLive({
+    case: (e) => (e.caseId === caseId || e.caseId === '') && reloadSoon(),
+    ready: reloadSoon,
+    typing: (e) => {
+      if (e.caseId !== caseId) return;
+      clearTimeout(typingTimer.current);
+      setPersonTyping(e.on);
+      // A typing signal that is never switched off (the person closed the page) fades by itself.
+      if (e.on) typingTimer.current = setTimeout(() => setPersonTyping(false), 8000);
+    },
+  });
+  useEffect(() => () => clearTimeout(typingTimer.current), []);
+
+  // Opening the case (and every new message while it is open) moves my "last seen" marker; in a
+  // chat the person's messages are marked read (LINE's mark-as-read, 既読 on the web chat).
+  const lastUserMessage = view.data?.messages.filter((m) => m.author === 'user').at(-1)?.id ?? null;
+  useEffect(() => {
+    if (!view.data) return;
+    setPersonTyping(false);
+    const markSeen = () => {
+      if (document.visibilityState !== 'visible') return;
+      void api
+        .post(`/cases/${caseId}/read`, { chat: true })
+        .then(onChanged)
+        .catch(() => {});
+    };
+    markSeen();
+    document.addEventListener('visibilitychange', markSeen);
+    return () => document.removeEventListener('visibilitychange', markSeen);
+  }, [caseId, lastUserMessage, view.data !== null]);
 
   const act: CaseAction = async (run, options = {}) => {
     const report = options.errorTo ?? setError;
@@ -66,7 +99,7 @@ export function CaseView({ caseId, backHref, onChanged }: { caseId: string; back
       </Link>
       <header class="case-header">
         <div>
-          <h2 id="case-title">相談 #{caseRef(c.id)}</h2>
+          <h2 id="case-title">相談 #{c.number}</h2>
           <p id="case-badges" class="badges">
             <span class={`badge urgency ${c.urgency.toLowerCase()}`}>{label('urgency', c.urgency)}</span>
             <span class="badge">{label('status', c.status)}</span>
@@ -81,6 +114,12 @@ export function CaseView({ caseId, backHref, onChanged }: { caseId: string; back
           <p id="case-meta" class="case-meta">
             担当: {c.assigneeName ? <Said>{c.assigneeName}</Said> : '未担当'} ／ 初回: {formatFull(v.contact.firstContactAt)} ／ 最後のメッセージ: {formatTime(c.lastUserMessageAt)}
             {c.followUpAt ? ` ／ 次の連絡: ${formatFull(c.followUpAt)}` : ''}
+          </p>
+          <p class="case-links">
+            <Link href={`/staff/cases/${caseId}/person`} id="person-link">
+              この方のこれまで（すべての相談と記録）
+            </Link>
+            {session.me.role === 'SUPERVISOR' && <Link href={`/staff/audit?caseId=${caseId}`}>この相談の監査ログ</Link>}
           </p>
         </div>
         <div class="case-actions">
@@ -113,8 +152,11 @@ export function CaseView({ caseId, backHref, onChanged }: { caseId: string; back
           <section aria-labelledby="conversation-title">
             <h3 id="conversation-title">会話</h3>
             <Conversation messages={v.messages} />
+            <p id="typing-indicator" class="typing-indicator" role="status" aria-live="polite">
+              {personTyping ? '相談者が入力しています…' : ''}
+            </p>
           </section>
-          {canReply && <ReplyForm caseId={caseId} act={act} />}
+          {canReply && <ReplyForm caseId={caseId} language={c.language} act={act} />}
           <Notes notes={v.notes} canAdd={v.permissions.work} onAdd={(text) => act(() => api.post(`/cases/${caseId}/notes`, { text }))} />
         </div>
         <div class="case-side">
@@ -129,6 +171,8 @@ export function CaseView({ caseId, backHref, onChanged }: { caseId: string; back
           {v.permissions.work && c.status !== 'CLOSED' && <AssessmentForm view={v} act={act} />}
           {v.permissions.work && c.status !== 'CLOSED' && <StatusForm caseId={caseId} act={act} onError={setError} />}
           <HandoverSection view={v} act={act} onError={setError} />
+          <HouseholdLinks caseId={caseId} canWork={v.permissions.work} />
+          <DeskContacts caseId={caseId} canRecord={v.permissions.work && c.status !== 'CLOSED'} onRecorded={() => void view.reload()} />
           <History view={v} />
         </div>
       </div>

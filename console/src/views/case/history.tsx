@@ -1,5 +1,5 @@
 // 経過: what happened to the case, newest first, in words (who did it, to whom, why).
-import { label, signalLabel } from '../../../../src/labels/index.js';
+import { actionLabel, label, signalLabel } from '../../../../src/labels/index.js';
 import { formatTime } from '../../format.js';
 import { staffName, useSession } from '../../session.js';
 import type { CaseView } from '../../types.js';
@@ -18,8 +18,13 @@ export function History({ view }: { view: CaseView }) {
           const d = (h.detail ?? {}) as Detail;
           const extra: preact.ComponentChildren[] = [];
           if (h.action === 'case.transferred') {
+            const from = staffName(session, d.from);
             const to = staffName(session, d.to);
-            extra.push(<>相手: {to ? <Said>{to}</Said> : '別の相談員'}</>);
+            extra.push(
+              <>
+                {from ? <Said>{from}</Said> : '前の担当'} → {to ? <Said>{to}</Said> : '別の相談員'}
+              </>,
+            );
           } else if (typeof d.to === 'string' && typeof d.from === 'string' && h.action === 'case.status_changed') {
             extra.push(`${label('status', d.from)} → ${label('status', d.to)}`);
           }
@@ -29,7 +34,7 @@ export function History({ view }: { view: CaseView }) {
           const actor = h.actorName ?? (h.actorType === 'system' ? 'システム' : h.actorType === 'user' ? '相談者' : '');
           return (
             <li key={i}>
-              {formatTime(h.at)} {actor ? <Said>{actor}</Said> : null} {label('auditAction', h.action)}
+              {formatTime(h.at)} {actor ? <Said>{actor}</Said> : null} {actionLabel(h.action)}
               {extra.length > 0 && (
                 <>
                   （
