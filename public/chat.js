@@ -584,9 +584,10 @@ async function loadHistory() {
     return loadHistory();
   }
   if (!response.ok) throw new Error(`history ${response.status}`);
-  const { messages, language } = await response.json();
+  const { messages, language, readUpTo } = await response.json();
   if (language) applyLanguage(language);
   for (const view of messages) renderServerMessage(view);
+  if (readUpTo) showRead(readUpTo);
   // Everything sent has its answer already (a reload after the reply came): no "typing".
   const lastView = messages.at(-1);
   if (lastView && lastView.author !== 'user') hideTyping();
@@ -595,6 +596,7 @@ async function loadHistory() {
 function handleStreamEvent(name, data, token) {
   if (name === 'message') renderServerMessage(data);
   else if (name === 'typing') (data.on ? showTyping() : hideTyping());
+  else if (name === 'read') showRead(data.upTo);
   else if (name === 'deleted') void afterDeletion(token);
 }
 
@@ -790,3 +792,27 @@ els.deleteDialog.addEventListener('close', () => {
   for (const entry of state.outbox) renderLocal(entry, 'sending');
   void streamForever();
 })();
+
+// ---- 既読 and "I am typing" (people #16) -------------------------------------------------
+// A counsellor opened the conversation: the person's messages up to then show 既読. While the
+// person types, the console is told at most every few seconds; nothing of it is stored.
+
+const READ_LABEL = '既読';
+const TYPING_EVERY_MS = 4000;
+let lastTypingSent = 0;
+
+function showRead(upTo) {
+  for (const li of els.messages.querySelectorAll('li.message.user[data-created-at]')) {
+    if (li.dataset.createdAt > upTo || li.dataset.status !== 'sent') continue;
+    li.dataset.status = 'read';
+    const badge = li.querySelector('.status');
+    if (badge) badge.textContent = READ_LABEL;
+  }
+}
+
+els.input.addEventListener('input', () => {
+  const now = Date.now();
+  if (!state.token || !els.input.value.trim() || now - lastTypingSent < TYPING_EVERY_MS) return;
+  lastTypingSent = now;
+  void api('/typing', { method: 'POST', body: { on: true } }).catch(() => {});
+});

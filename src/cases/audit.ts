@@ -111,6 +111,8 @@ export interface AuditEntry {
   /** The action in words (src/staff/labels-people.ts). */
   actionLabel: string;
   /** Who did what, as one sentence naming staff (src/cases/event-words.ts). */
+  /** What happened, in words naming staff. */
+  actionText: string;
   text: string;
 }
 
@@ -139,6 +141,7 @@ export async function listAudit(db: Db, query: AuditQuery): Promise<AuditEntry[]
     caseId: e.caseId,
     detail: details[i] ?? null,
     actionLabel: actionLabel(e.action),
+    actionText: describeEvent(e.action, details[i] ?? null, name),
     text: `${describeActor(e.actorType, name(e.actorId))}：${describeEvent(e.action, details[i] ?? null, name)}`,
   }));
 }

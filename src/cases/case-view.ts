@@ -141,7 +141,7 @@ export async function loadCaseView(deps: CaseDeps, actor: Actor, caseId: string)
     history: history
       .filter((e) => HISTORY_ACTIONS.has(e.action))
       .reverse()
-      .map((e) => ({ at: e.at, action: e.action, actorName: e.actorName, actorType: e.actorType, detail: e.detail, text: e.text })),
+      .map((e) => ({ at: e.at, action: e.action, actorName: e.actorName, actorType: e.actorType, detail: e.detail, text: e.actionText })),
   };
 }
 

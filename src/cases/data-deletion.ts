@@ -43,6 +43,21 @@ export async function deleteContactData(tx: Tx, contactId: string, now: Date, ac
       data: { summary: marker, assessment: (codedAssessment(kase.assessment) ?? Prisma.DbNull) as Prisma.InputJsonValue },
     });
   }
+  // What staff wrote about them from calls and visits, and the phone numbers found in their words.
+  const deskContacts = (await tx.deskContact.updateMany({ where: { caseId: { in: caseIds }, summary: { not: null } }, data: { summary: null } })).count;
+  await tx.phoneLookup.deleteMany({ where: { contactId } });
+  // An unclaimed case with nothing left to read must not hold the top of the queue (an emergency
+  // would stay first for ever): it is closed, and its history says why. If they write again, a
+  // new case opens (and they are not greeted as returning: they asked to be forgotten).
+  // A case someone holds stays with them (marked, nobody waiting any more); a handed-over case stays
+  // with its center.
+  await tx.case.updateMany({ where: { id: { in: caseIds }, assigneeId: { not: null } }, data: { waitingSince: null } });
+  const open = await tx.case.findMany({ where: { id: { in: caseIds }, assigneeId: null, status: { in: ['INTAKE', 'QUEUED', 'WAITING_USER', 'INFO_GIVEN'] } }, select: { id: true } });
+  if (open.length > 0) {
+    await tx.case.updateMany({ where: { id: { in: open.map((c) => c.id) } }, data: { status: 'CLOSED', closedAt: now, waitingSince: null, followUpAt: null } });
+    await tx.reminder.updateMany({ where: { caseId: { in: open.map((c) => c.id) }, firedAt: null, cancelledAt: null }, data: { cancelledAt: now } });
+    await tx.auditEvent.createMany({ data: open.map((c) => ({ actorType: 'system', action: 'case.closed_after_deletion', caseId: c.id, at: now })) });
+  }
   const handovers = await tx.handover.findMany({ where: { caseId: { in: caseIds } }, select: { id: true, summary: true } });
   for (const handover of handovers) {
     await tx.handover.update({
@@ -53,7 +68,7 @@ export async function deleteContactData(tx: Tx, contactId: string, now: Date, ac
   // Reasons and notes staff wrote into audited actions on these cases (the events stay).
   await forgetAuditTexts(tx, caseIds);
   await tx.auditEvent.createMany({
-    data: caseIds.map((caseId) => ({ actorType: actor, action: 'user.data_deleted', caseId, at: now, detail: removed })),
+    data: caseIds.map((caseId) => ({ actorType: actor, action: 'user.data_deleted', caseId, at: now, detail: { ...removed, deskContacts } })),
   });
   return { caseIds, conversationIds };
 }

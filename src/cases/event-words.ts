@@ -22,31 +22,31 @@ export function describeEvent(action: string, detail: unknown, names: Names): st
     case 'case.transferred': {
       const to = person('toName', 'to');
       const from = person('fromName', 'from');
-      if (to && from) return `担当を${from}さんから${to}さんに替えた`;
-      return to ? `担当を${to}さんに替えた` : actionLabel(action);
+      if (to && from) return `担当を${from}さんから${to}さんに替えました`;
+      return to ? `担当を${to}さんに替えました` : actionLabel(action);
     }
     case 'case.released': {
       const from = person('fromName', 'from');
-      return from ? `${from}さんが担当を外れた` : actionLabel(action);
+      return from ? `${from}さんが担当を手放しました` : actionLabel(action);
     }
     case 'case.status_changed': {
       const to = statusWord(d.to);
-      return to ? `状態を「${to}」にした` : actionLabel(action);
+      return to ? `状態を「${to}」にしました` : actionLabel(action);
     }
     case 'case.alert':
-      return d.urgency === 'emergency' ? '危険のサインを検知した（緊急）' : '気になるサインを検知した';
+      return d.urgency === 'emergency' ? '危険のサインを見つけました（緊急）' : '気になるサインを見つけました';
     case 'case.link_added':
     case 'case.link_removed': {
-      const kind = LINK_KIND_LABELS[(d.kind as 'household') ?? 'household'] ?? LINK_KIND_LABELS.household;
-      return action === 'case.link_added' ? `「${kind}」として別の相談とつないだ` : `「${kind}」のつながりを外した`;
+      const kind = d.kind === 'continuation' ? LINK_KIND_LABELS.continuation : LINK_KIND_LABELS.household;
+      return action === 'case.link_added' ? `「${kind}」として別の相談とつなぎました` : `「${kind}」のつながりを外しました`;
     }
     case 'desk_contact.recorded': {
       const mode = typeof d.mode === 'string' && d.mode in CHANNEL_LABELS ? CHANNEL_LABELS[d.mode as keyof typeof CHANNEL_LABELS] : '電話・来所・訪問';
-      return `${mode}を記録した`;
+      return `${mode}を記録しました`;
     }
     case 'case.assessment_override': {
       const urgency = typeof d.urgency === 'string' && d.urgency in URGENCY_LABELS ? URGENCY_LABELS[d.urgency as keyof typeof URGENCY_LABELS] : null;
-      return urgency ? `アセスメントで緊急度を「${urgency}」に変えた` : actionLabel(action);
+      return urgency ? `アセスメントで緊急度を「${urgency}」に変えました` : actionLabel(action);
     }
     default:
       return actionLabel(action);

@@ -1,5 +1,7 @@
 import type { CaseStatus, Channel, ConsulterType, Db, Prisma, Urgency } from '../db/client.js';
 import type { Actor } from './actor.js';
+import { loadAnswerLabels } from './intake-labels.js';
+import { signalWords } from './plain-words.js';
 
 /**
  * "Open" is everything a person may still be waiting on the desk for: queued, active, waiting
@@ -60,7 +62,7 @@ export interface QueueEntry {
    * A preview made only of coded, non-personal data (what help is wanted, triage signal ids,
    * handover state). The person's words are read in the case view, which is audited.
    */
-  preview: { helpWanted: string | null; signals: string[]; kinds: string[]; handoverPending: boolean; dataDeleted: boolean };
+  preview: { helpWanted: string | null; helpWantedLabel: string | null; signals: string[]; signalLabels: string[]; kinds: string[]; handoverPending: boolean; dataDeleted: boolean };
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -124,10 +126,12 @@ export async function queueEntriesWhere(db: Db, where: Prisma.CaseWhereInput, li
       handovers: { where: { acknowledgedAt: null }, select: { id: true }, take: 1 },
     },
   });
+  const labels = await loadAnswerLabels();
   return cases.map((c) => {
     const summary = (c.summary ?? {}) as { answers?: Record<string, unknown>; dataDeletedAt?: string };
     const markers = (c.markers ?? {}) as { signals?: unknown; kinds?: unknown };
     const helpWanted = summary.answers?.help_wanted;
+    const signals = Array.isArray(markers.signals) ? markers.signals.filter((s): s is string => typeof s === 'string') : [];
     return {
       id: c.id,
       number: c.number,
@@ -149,7 +153,10 @@ export async function queueEntriesWhere(db: Db, where: Prisma.CaseWhereInput, li
       triageScore: c.triageScore,
       preview: {
         helpWanted: typeof helpWanted === 'string' ? helpWanted : null,
-        signals: Array.isArray(markers.signals) ? markers.signals.filter((s): s is string => typeof s === 'string') : [],
+        helpWantedLabel: typeof helpWanted === 'string' ? labels.valueLabel('help_wanted', helpWanted) : null,
+        signals,
+        // Words for the card: never `answer:household_worries=violence` on a screen.
+        signalLabels: signalWords(signals, labels),
         kinds: Array.isArray(markers.kinds) ? markers.kinds.filter((s): s is string => typeof s === 'string') : [],
         handoverPending: c.handovers.length > 0,
         dataDeleted: typeof summary.dataDeletedAt === 'string',

@@ -93,6 +93,8 @@ async function anonymiseCase(
   };
   const center = await forgetCenterWords(tx, [kase.id]);
   await tx.conversation.update({ where: { id: conversationId }, data: { state: Prisma.DbNull } });
+  // What staff wrote of calls and visits goes with the words; the call itself (mode, time, length) is counted on.
+  await tx.deskContact.updateMany({ where: { caseId: kase.id, summary: { not: null } }, data: { summary: null } });
   await tx.case.update({
     where: { id: kase.id },
     data: {
@@ -147,5 +149,6 @@ async function forgetContactUpTo(tx: Tx, contactId: string, closedAt: Date, cuto
   const deliveries = (await tx.outboundDelivery.deleteMany({ where: { conversationId: { in: ids } } })).count;
   await tx.conversation.updateMany({ where: { id: { in: ids } }, data: { state: Prisma.DbNull } });
   await tx.contact.update({ where: { id: contactId }, data: { channelUserId: null, webTokenHash: null } });
+  await tx.phoneLookup.deleteMany({ where: { contactId } });
   return { inboundEvents, messages, deliveries, contacts: 1 };
 }

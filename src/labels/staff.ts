@@ -56,6 +56,15 @@ export const staffLabels = {
     'oncall.acknowledged': '当番の相談員が呼び出しに応えました',
     'oncall.unacknowledged': '当番の呼び出しに応答がありませんでした',
     'oncall.escalated': '次の当番者に呼び出しを回しました',
+    // ── people (#16) ──
+    'case.reopened': '相談者がまた連絡をくれたので、相談を再開しました',
+    'case.continued': '以前の相談につながる新しい相談を開きました',
+    'case.closed_after_deletion': 'データ削除のため相談を閉じました',
+    'case.link_added': '同じ世帯の相談とつなぎました',
+    'case.link_removed': '同じ世帯のつながりを外しました',
+    'desk_contact.recorded': '電話・来所・訪問を記録しました',
+    'person.viewed': '相談者のこれまでの記録を表示しました',
+    'search.performed': '相談を検索しました',
   },
   /** Keys that appear in an audit event's detail, named for the audit table. */
   auditDetail: {

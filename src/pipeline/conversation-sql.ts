@@ -187,6 +187,15 @@ export class WriteBatch {
     return ids;
   }
 
+  /** Keyed hashes of phone numbers a person wrote (src/cases/phone-lookup.ts), in the same statement. */
+  insertPhoneLookups(rows: { hash: string; contactId: string; messageId: string; createdAt: Date }[]) {
+    if (rows.length === 0) return;
+    const values = rows.map(
+      (r) => `(${this.b.p(randomUUID(), 'uuid')}, ${this.b.p(r.hash, 'text')}, ${this.b.p(r.contactId, 'uuid')}, 'message', ${this.b.p(r.messageId, 'uuid')}, ${this.b.time(r.createdAt)})`,
+    );
+    this.add(`INSERT INTO "PhoneLookup" ("id", "hash", "contactId", "source", "sourceId", "createdAt") VALUES ${values.join(', ')} ON CONFLICT DO NOTHING`);
+  }
+
   /** Creates the case of a conversation with `patch` applied. */
   insertCase(row: { id: string; conversationId: string; channel: Channel; now: Date; patch: NewCaseColumns }) {
     const columns = ['"id"', '"conversationId"', '"channel"', '"createdAt"', '"updatedAt"'];

@@ -4,6 +4,7 @@ import { describeError, isTransientError } from '../platform/errors.js';
 import { dataCryptoOf, Prisma, sqlPoolOf, type Channel, type DataCrypto, type Db } from '../db/client.js';
 import { applyEffects, casePatchOf, intakeAnswerOf, stepEventOf, type EffectContext } from '../cases/effects.js';
 import { decideComeback, recordComeback } from '../cases/returning.js';
+import { extractPhoneNumbers, phoneHash } from '../cases/phone-lookup.js';
 import type { ConversationContext, ConversationInput, DomainEffect, Language, OutboundMessage, StepResult, TriageResult } from '../conversation/types.js';
 import { inPgTransaction, prismaExecutor, type SqlExecutor } from '../db/sql.js';
 import { takeNextEvent, touchContact, WriteBatch, type CasePatch, type CaseSnapshot, type NewCaseColumns, type DeliveryRow, type MessageRow, type StoredInboundEvent } from './conversation-sql.js';
@@ -339,7 +340,9 @@ async function handleConversationEvent(
   if (event.silent) {
     if (isNew) writes.insertConversation({ id: conversationId, contactId: person.contactId, state: null, now, lastInboundAt: now, lastOutboundAt: null });
     else writes.updateConversation({ id: conversationId, now, lastInboundAt: now });
-    publishMessages(post, contactTopic, conversationId, writes.insertMessages(pendingMessages));
+    const silentIds = writes.insertMessages(pendingMessages);
+    publishMessages(post, contactTopic, conversationId, silentIds);
+    indexPhoneNumbersOf(writes, store.crypto, person.contactId, event.record, silentIds[0], now);
     if (kase && Object.keys(casePatch).length > 0) writes.updateCase(kase.id, now, casePatch);
     return;
   }
@@ -347,16 +350,10 @@ async function handleConversationEvent(
   const context = event.input.kind === 'text' && !isNew ? await recentInboundTexts(store.sql, store.crypto, conversationId, now) : [];
   const triage = event.input.kind === 'text' ? deps.triage(event.input.text, context) : null;
   const nextOpening = deps.desk.isOpen(now) ? null : deps.desk.describe(deps.desk.nextOpening(now));
+  const returning = comeback ? { consulterType: comeback.consulterType, language: comeback.language } : undefined;
   // Told to the person in danger only as far as it is true: a page goes out when someone is on call.
   const staffReach = nextOpening === null ? 'desk' : deps.oncall && canPageNow(deps.oncall, now) ? 'on_call' : 'none';
-  const returning = comeback ? { consulterType: comeback.consulterType, language: comeback.language } : undefined;
-  const result = deps.engine.step(previousState, event.input, {
-    now,
-    triage,
-    desk: { open: nextOpening === null, nextOpening },
-    staffReach,
-    ...(returning ? { returning } : {}),
-  });
+  const result = deps.engine.step(previousState, event.input, { now, triage, desk: { open: nextOpening === null, nextOpening }, staffReach, ...(returning ? { returning } : {}) });
   const language = ((result.state as { language?: Language } | null)?.language ?? 'ja') as Language;
   // A comeback reopens or links cases through the domain services: the Prisma path.
   const sqlEffects = !comeback && result.effects.every((effect) => SQL_EFFECTS.has(effect.type));
@@ -378,7 +375,10 @@ async function handleConversationEvent(
       createdAt: new Date(now.getTime() + index + 1),
     });
   }
-  publishMessages(post, contactTopic, conversationId, writes.insertMessages(pendingMessages));
+  const messageIds = writes.insertMessages(pendingMessages);
+  publishMessages(post, contactTopic, conversationId, messageIds);
+  // The person's own message comes first among the rows (event.record), so its id is the first.
+  indexPhoneNumbersOf(writes, store.crypto, person.contactId, event.record, event.record ? messageIds[0] : undefined, now);
 
   const effectContext: EffectContext = { conversationId, contactId: person.contactId, channel, language, now, reminderPolicy: deps.reminderPolicy, oncall: deps.oncall };
   if (sqlEffects) {
@@ -429,6 +429,13 @@ async function handleConversationEvent(
 
 function effectColumns({ language, consulterType, stage }: CasePatch): NewCaseColumns {
   return { ...(language ? { language } : {}), ...(consulterType ? { consulterType } : {}), ...(stage ? { stage } : {}) };
+}
+
+/** A phone number in what the person wrote finds them later by search, without storing it in clear. */
+function indexPhoneNumbersOf(writes: WriteBatch, crypto: DataCrypto, contactId: string, record: { text?: string | null } | null, messageId: string | undefined, now: Date) {
+  if (!record?.text || !messageId) return;
+  const numbers = extractPhoneNumbers(record.text);
+  writes.insertPhoneLookups(numbers.map((digits) => ({ hash: phoneHash(crypto, digits), contactId, messageId, createdAt: now })));
 }
 
 function publishMessages(post: PostCommit, topic: Topic, conversationId: string, messageIds: string[]) {

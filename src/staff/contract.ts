@@ -167,6 +167,7 @@ export const auditEntry = z
     caseId: z.string().nullable(),
     detail: z.unknown(),
     actionLabel: z.string().describe('the action in words'),
+    actionText: z.string().describe('what happened, in words naming staff'),
     text: z.string().describe('who did what, one sentence naming staff (never a UUID)'),
   });
 

@@ -42,8 +42,8 @@ export async function findReplyTemplates(options: { q?: string | undefined; lang
   const scored = all
     .map(({ source, view }) => {
       const shortcut = foldForSearch(view.shortcut);
-      if (shortcut.startsWith(needle)) return { view, score: 0 };
-      if (shortcutOnly && !shortcut.includes(needle)) return null;
+      if (shortcut.startsWith(needle) || view.id.startsWith(needle)) return { view, score: 0 };
+      if (shortcutOnly && !shortcut.includes(needle) && !view.id.includes(needle)) return null;
       const titles = [view.title, source.title, view.category].map(foldForSearch);
       if (titles.some((t) => t.includes(needle))) return { view, score: 1 };
       if (shortcutOnly) return { view, score: 2 };

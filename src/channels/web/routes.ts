@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { LANGUAGES } from '../../flows/schema.js';
 import { deleteContactData } from '../../cases/data-deletion.js';
+import { readUpToOf } from '../../cases/read-receipts.js';
 import type { Message } from '../../db/client.js';
 import { HttpError } from '../../http/errors.js';
 import { limitByIp, rateLimiter } from '../../http/rate-limit.js';
@@ -22,6 +23,9 @@ const NO_SESSION = 'この会話は見つかりませんでした。ページを
 export const WEB_MESSAGES_PER_MINUTE = 60;
 export const MAX_TEXT_LENGTH = 5_000; // LINE's limit too: one rule for both channels.
 const HEARTBEAT_MS = 15_000;
+/** The page sends "typing" at most every few seconds while keys are pressed. */
+export const WEB_TYPING_PER_MINUTE = 30;
+const typingSchema = z.object({ on: z.boolean() }).strict();
 
 const sendSchema = z
   .object({
@@ -80,6 +84,7 @@ export function webChatRoutes(runtime: Runtime, hub: RealtimeHub, hooks: { onShu
   const limitSessionsPerIp = rateLimiter(runtime.redisFailFast, config.redisPrefix, { name: 'web-session-ip', points: 60, durationSeconds: 600 });
   const limitMessagesPerSession = rateLimiter(runtime.redisFailFast, config.redisPrefix, { name: 'web-msg-session', points: WEB_MESSAGES_PER_MINUTE, durationSeconds: 60 });
   const limitMessagesPerIp = rateLimiter(runtime.redisFailFast, config.redisPrefix, { name: 'web-msg-ip', points: 120, durationSeconds: 60 });
+  const limitTypingPerSession = rateLimiter(runtime.redisFailFast, config.redisPrefix, { name: 'web-typing-session', points: WEB_TYPING_PER_MINUTE, durationSeconds: 60 });
   const liveStreams = new Set<Response>();
   hooks.onShutdown(() => {
     for (const stream of liveStreams) stream.end();
@@ -127,7 +132,18 @@ export function webChatRoutes(runtime: Runtime, hub: RealtimeHub, hooks: { onShu
       take: 500,
     });
     const language = await conversationLanguage(db, contact.id);
-    res.set('Cache-Control', 'no-store').json({ messages: messages.reverse().map(toWebMessage), language });
+    // 既読: until when a counsellor has read the person's messages (src/cases/read-receipts.ts).
+    res.set('Cache-Control', 'no-store').json({ messages: messages.reverse().map(toWebMessage), language, readUpTo: await readUpToOf(db, contact.id) });
+  });
+
+  // The person is typing: shown live on the console of whoever looks at the case; never stored.
+  router.post('/typing', async (req, res) => {
+    const contact = await authenticate(req);
+    await limitTypingPerSession(contact.id, TOO_MANY);
+    const body = typingSchema.parse(req.body);
+    const latest = await db.conversation.findFirst({ where: { contactId: contact.id }, orderBy: { createdAt: 'desc' }, select: { id: true, case: { select: { id: true } } } });
+    if (latest?.case) await publisher.publish({ kind: 'staff' }, { type: 'typing', conversationId: latest.id, caseId: latest.case.id, on: body.on, by: 'user' });
+    res.status(204).end();
   });
 
   router.post('/messages', async (req, res) => {
@@ -172,7 +188,10 @@ export function webChatRoutes(runtime: Runtime, hub: RealtimeHub, hooks: { onShu
             send('message', { ...toWebMessage(message), ...(language ? { language } : {}) });
           }
         } else if (event.type === 'typing') {
-          send('typing', { on: event.on });
+          // by: staff = a counsellor is writing; otherwise the bot is about to answer.
+          send('typing', { on: event.on, ...(event.by === 'staff' ? { by: 'staff' } : {}) });
+        } else if (event.type === 'read') {
+          send('read', { upTo: event.upTo });
         } else if (event.type === 'conversation-deleted') {
           send('deleted', {});
         }

@@ -84,9 +84,18 @@ describe('people API', () => {
     expect(colleagues.unread).toBeGreaterThanOrEqual(2);
   });
 
+  it('a phone number the person wrote in the chat finds their case, without being stored in clear', async () => {
+    const { caseId } = await queuedWebCase(app.url, db, '家族のことで相談したいです。連絡は 090-8765-4321 にお願いします');
+    const found = searchResponse.parse((await asSupervisor.get(`/search?q=${encodeURIComponent('０９０８７６５４３２１')}`)).body);
+    expect(found.results.map((r) => [r.matchedBy, r.case.id])).toEqual([['phone', caseId]]);
+    const rows = await db.$queryRaw<{ hash: string }[]>`SELECT "hash" FROM "PhoneLookup" WHERE "source" = 'message'`;
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row.hash).not.toContain('8765');
+  });
+
   it('links two cases of one household, shown on both, refused twice', async () => {
-    const a = await queuedWebCase(app.url, db, '母のことで');
-    const b = await queuedWebCase(app.url, db, '自分のことで');
+    const a = await queuedWebCase(app.url, db);
+    const b = await queuedWebCase(app.url, db);
     await asSupervisor.post(`/cases/${a.caseId}/claim`);
     const other = await db.case.findUniqueOrThrow({ where: { id: b.caseId } });
     const linked = await asSupervisor.post(`/cases/${a.caseId}/links`, { otherCase: other.number });
@@ -103,6 +112,19 @@ describe('people API', () => {
     expect(all.templates.length).toBeGreaterThan(10);
     const byShortcut = replyTemplatesResponse.parse((await asCounselor.get(`/reply-templates?q=${encodeURIComponent('/first')}`)).body);
     expect(byShortcut.templates[0]?.id).toBe('first_reply');
+    const byOwnShortcut = replyTemplatesResponse.parse((await asCounselor.get(`/reply-templates?q=${encodeURIComponent('/anzen')}`)).body);
+    expect(byOwnShortcut.templates.map((t) => t.id)).toEqual(['safety_check']);
+    const zh = replyTemplatesResponse.parse((await asCounselor.get('/reply-templates?language=zh')).body).templates;
+    expect(zh.find((t) => t.id === 'first_reply')).toMatchObject({ language: 'zh', shortcut: 'hajime' });
+    // Without a Chinese version the Japanese one is offered, and says so.
+    expect(zh.find((t) => t.id === 'family_exhaustion')).toMatchObject({ language: 'ja' });
+    // Every template exists in Japanese, plain Japanese and English.
+    for (const t of all.templates) expect(t.languages).toEqual(expect.arrayContaining(['ja', 'easy', 'en']));
+    // {hotlines} is filled in every language.
+    expect(JSON.stringify(zh)).not.toContain('{hotlines}');
+    const byWords = replyTemplatesResponse.parse((await asCounselor.get(`/reply-templates?q=${encodeURIComponent('秘密')}&language=en`)).body).templates;
+    expect(byWords[0]?.id).toBe('confidentiality');
+    expect((await asCounselor.get('/reply-templates?language=xx')).status).toBe(400);
   });
 
   it('refuses bad input with a 4xx and changes nothing', async () => {

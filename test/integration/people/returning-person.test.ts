@@ -112,7 +112,7 @@ describe('a person who writes again after their case was closed', () => {
   });
 
   it('someone who deleted their data is not greeted back', async () => {
-    const { chat, caseId } = await closedCase('前に相談した者です');
+    const { chat, caseId } = await closedCase('家族のことで相談したいです');
     await db.case.update({ where: { id: caseId }, data: { summary: { dataDeletedAt: new Date().toISOString() } } });
     const since = new Date().toISOString();
     await chat.send({ text: 'こんにちは', clientMessageId: `hello-${randomUUID()}` });

@@ -21,6 +21,7 @@ describe('privacy: encryption at rest and deletion', () => {
   let db: Db;
   let sql: pg.Client;
   let counselor: StaffClient;
+  let supervisor: StaffClient;
 
   beforeAll(async () => {
     fake = await startFakeLineApi({ channelAccessToken: TOKEN });
@@ -32,6 +33,7 @@ describe('privacy: encryption at rest and deletion', () => {
     await sql.connect();
     const staff = await createStaff(db, { role: 'COUNSELOR', name: '相談員 プライバシー' });
     counselor = await StaffClient.login(app.url, staff);
+    supervisor = await StaffClient.login(app.url, await createStaff(db, { role: 'SUPERVISOR', name: 'SV プライバシー' }));
   });
   afterAll(async () => {
     await sql?.end();
@@ -178,7 +180,11 @@ describe('privacy: encryption at rest and deletion', () => {
     await waitFor(async () => (await db.auditEvent.count({ where: { action: 'user.data_deleted', caseId: { not: null } } })) >= 2);
     expect(await decryptedRecords(conversationIds, contact.id)).not.toContain(said);
     const kase = await db.case.findFirstOrThrow({ where: { conversationId: { in: conversationIds } } });
-    const view = await counselor.get(`/cases/${kase.id}`);
+    // Nothing is left to answer: the unclaimed case left the queue (closed, with the reason in its
+    // history); a supervisor still sees that the person deleted their data.
+    expect(kase.status).toBe('CLOSED');
+    expect(await db.auditEvent.count({ where: { caseId: kase.id, action: 'case.closed_after_deletion' } })).toBe(1);
+    const view = await supervisor.get(`/cases/${kase.id}`);
     expect(view.body.case.dataDeletedAt).toEqual(expect.any(String));
     expect(JSON.stringify(view.body)).not.toContain(said);
   });
