@@ -1,3 +1,4 @@
+import type { AnalyticsRange } from './analytics-range.js';
 import { createHmac, randomBytes } from 'node:crypto';
 import { Prisma, type Db } from '../db/client.js';
 import { loadFlowCatalog } from '../flows/index.js';
@@ -14,10 +15,7 @@ const TZ = 'Asia/Tokyo';
 const JST_OFFSET_MS = 9 * 3_600_000;
 const DAY_MS = 24 * 3_600_000;
 
-export interface AnalyticsRange {
-  from: Date;
-  to: Date;
-}
+export type { AnalyticsRange };
 
 /** The Monday (JST) starting the week of `date`, as YYYY-MM-DD. */
 export function weekOf(date: Date): string {

@@ -1,6 +1,6 @@
 import { Prisma, type Db } from '../db/client.js';
 import { loadFlowCatalog } from '../flows/index.js';
-import type { AnalyticsRange } from './analytics.js';
+import type { AnalyticsRange } from './analytics-range.js';
 
 // Where people give up (#17): for each intake question, how many consultations reached it, answered
 // it, skipped it, wrote something else instead, and stopped there. Counted from the stored funnel

@@ -2,24 +2,9 @@
 // for information sees family classes and groups at once, not only "a counsellor will reply".
 // Pure: the entries come in through the context (loaded by the pipeline), rendered here.
 import type { Turn } from './turn.js';
-import type { ConsulterType, Language } from './types.js';
+import type { ConsulterType, Language, ResourceGuide, ResourceGuideEntry } from './types.js';
 
-export interface ResourceGuideEntry {
-  id: string;
-  kind: string;
-  name: string;
-  summary: string;
-  hours: string;
-  page: string;
-  phone: string;
-  for: string[];
-}
-
-export interface ResourceGuide {
-  /** When to offer which kinds: after `answerKey` is answered with one of `values`, for these consulters. */
-  offers: { consulter: ConsulterType[]; answerKey: string; values: string[]; kinds: string[]; max: number; intro: Partial<Record<Language, string>> & { ja: string } }[];
-  entries: ResourceGuideEntry[];
-}
+export type { ResourceGuide, ResourceGuideEntry };
 
 const AUDIENCE_OF: Record<ConsulterType, string> = { self: 'self', family: 'family', agency: 'agency', neighbour: 'neighbour', unsure: 'self' };
 

@@ -5,7 +5,6 @@
 
 /** The bot's languages: Japanese, English, やさしい日本語, Chinese (simplified), Korean, Vietnamese, Portuguese. */
 export type Language = 'ja' | 'en' | 'easy' | 'zh' | 'ko' | 'vi' | 'pt';
-import type { ResourceGuide } from './resource-offer.js';
 
 export type ConsulterType = 'self' | 'family' | 'agency' | 'neighbour' | 'unsure';
 
@@ -199,4 +198,22 @@ export interface StepResult<S> {
   messages: OutboundMessage[];
   state: S;
   effects: DomainEffect[];
+}
+
+/** What the desk can offer (data/resources.yaml), as the core shows it (conversation/resource-offer.ts). */
+export interface ResourceGuideEntry {
+  id: string;
+  kind: string;
+  name: string;
+  summary: string;
+  hours: string;
+  page: string;
+  phone: string;
+  for: string[];
+}
+
+export interface ResourceGuide {
+  /** When to offer which kinds: after `answerKey` is answered with one of `values`, for these consulters. */
+  offers: { consulter: ConsulterType[]; answerKey: string; values: string[]; kinds: string[]; max: number; intro: Partial<Record<Language, string>> & { ja: string } }[];
+  entries: ResourceGuideEntry[];
 }
