@@ -23,6 +23,7 @@ export type Me = z.output<typeof contract.loginResponse>;
 export type StaffSelf = Me['staff'];
 export type StaffRole = StaffSelf['role'];
 export type QueueEntry = z.output<typeof contract.queueEntry>;
+export type OutreachListResponse = z.output<typeof contract.outreachListResponse>;
 export type CasesQuery = z.input<typeof contract.casesQuery>;
 export type CaseStatus = QueueEntry['status'];
 export type Urgency = QueueEntry['urgency'];

@@ -127,7 +127,7 @@ export async function applyEffects(tx: Tx, ctx: EffectContext, effects: DomainEf
             waitingSince: kase.waitingSince ?? ctx.now,
           },
         });
-        await audit(tx, kase.id, 'case.queued', { reason: effect.reason }, ctx.now);
+        await audit(tx, kase.id, 'case.queued', { queuedBecause: effect.reason }, ctx.now);
         if (entersQueue && !kase.assigneeId) {
           outcome.reminders.push(await reminderRules.caseQueued(tx, ctx.reminderPolicy, kase, ctx.now));
         }

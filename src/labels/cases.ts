@@ -73,6 +73,17 @@ export const caseLabels = {
     family_class: '家族教室・家族会',
   },
   handoverBasis: { consent: '相談者の同意', emergency_override: '緊急（同意なし）' },
+  /** Why a conversation reached the staff queue (conversation/types.ts HandoffReason). */
+  queuedBecause: {
+    completed: '質問の最後まで答えた',
+    requested: '人と話したいと希望',
+    inactive: '途中で止まった',
+    emergency: '危険のサイン',
+    risk: '危険を示す選択',
+    message_after_intake: '受付のあとのメッセージ',
+    returning: '再びの相談',
+    first_message: '最初のメッセージ',
+  },
   handoverState: { pending: '受け止め待ち', acknowledged: '受け止め済み', all: 'すべて' },
   reminderKind: {
     UNCLAIMED: '未担当',

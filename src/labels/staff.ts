@@ -69,6 +69,7 @@ export const staffLabels = {
   /** Keys that appear in an audit event's detail, named for the audit table. */
   auditDetail: {
     reason: '理由',
+    queuedBecause: '受付の理由',
     overrideReason: '理由',
     from: '前',
     to: '後',

@@ -42,7 +42,12 @@ describe('console views (Chromium, 390 px and 1366 px)', () => {
     const queued = await queuedWebCase(app.url, db, '母です。息子が部屋から出てきません。');
     caseId = queued.caseId;
     queued.chat.close();
-    await db.case.update({ where: { id: caseId }, data: { markers: { signals: ['answer:household_worries=violence', 'distress'] } } });
+    // The person asked for a home visit (速やかにアウトリーチ): a task on the shift view.
+    await db.reminder.create({ data: { kind: 'OUTREACH', caseId, urgency: 'NORMAL', dueAt: new Date(Date.now() + 86_400_000) } });
+    await db.case.update({
+      where: { id: caseId },
+      data: { markers: { signals: ['answer:household_worries=violence', 'distress'], outreach: { kind: 'home_visit', requestedAt: new Date().toISOString() } } },
+    });
     const desk = await StaffClient.login(app.url, counselor);
     expect((await desk.post(`/cases/${caseId}/claim`)).status).toBe(200);
     expect((await desk.post(`/cases/${caseId}/messages`, { text: '書いてくださってありがとうございます。' })).status).toBe(201);
@@ -145,7 +150,14 @@ describe('console views (Chromium, 390 px and 1366 px)', () => {
       // The shift view and search.
       await page.goto(`${app.url}/staff/shift`);
       await page.locator('#shift-mine').waitFor();
+      const outreachOpen = await db.reminder.count({ where: { caseId, kind: 'OUTREACH', cancelledAt: null } });
+      if (outreachOpen > 0) await page.locator(`#shift-outreach .queue-item[data-case-id="${caseId}"]`).waitFor();
       await checkView(page, 'shift', problems);
+      if (outreachOpen > 0 && viewport.width >= 900) {
+        await page.locator(`#shift-outreach .queue-item[data-case-id="${caseId}"] button`, { hasText: '対応しました' }).click();
+        await waitFor(async () => (await db.reminder.count({ where: { caseId, kind: 'OUTREACH', cancelledAt: null } })) === 0);
+        await page.locator('#shift-outreach li.empty').waitFor();
+      }
       const { number } = await db.case.findUniqueOrThrow({ where: { id: caseId }, select: { number: true } });
       await page.fill('#search-input', `#${number}`);
       await page.press('#search-input', 'Enter');

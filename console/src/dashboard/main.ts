@@ -294,7 +294,7 @@ function renderFunnel(node: HTMLElement, steps: Jsonified<FunnelStep>[]) {
   });
   node.replaceChildren(
     legend(parts.map((p) => ({ label: label('funnelColumn', p.key), cls: p.cls }))),
-    el('div', { className: 'funnel-scroll' }, el('table', { className: 'funnel' }, el('thead', {}, head), el('tbody', {}, rows))),
+    el('div', { className: 'funnel-scroll', tabindex: '0', role: 'region', 'aria-label': '質問ごとの進み方（横にスクロールできます）' }, el('table', { className: 'funnel' }, el('thead', {}, head), el('tbody', {}, rows))),
     el('p', { className: 'hint', text: label('funnelText', 'note') }),
   );
 }

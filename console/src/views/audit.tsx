@@ -108,6 +108,8 @@ function describe(key: string, value: unknown, session: Session): string {
       return session.centers.find((c) => c.code === text)?.name ?? 'センター';
     case 'basis':
       return label('handoverBasis', text);
+    case 'queuedBecause':
+      return label('queuedBecause', text);
     case 'urgency':
       return label('urgency', text);
     case 'status':

@@ -6,13 +6,21 @@ import { api } from '../api.js';
 import { formatFull } from '../format.js';
 import { debounce, useLive } from '../live.js';
 import type { RouteProps } from '../routes.js';
-import type { CaseCard, ShiftResponse } from '../types.js';
+import type { CaseCard, OutreachListResponse, ShiftResponse } from '../types.js';
 import { CaseCardItem } from '../ui/case-card.js';
 import { Link, Said, useLoad, Waiting } from '../ui/parts.js';
 
 export function ShiftView(_props: RouteProps) {
   const shift = useLoad(() => api.get<ShiftResponse>('/shift'), []);
-  const reloadSoon = useMemo(() => debounce(() => void shift.reload(), 400), []);
+  const outreach = useLoad(() => api.get<OutreachListResponse>('/outreach'), []);
+  const reloadSoon = useMemo(
+    () =>
+      debounce(() => {
+        void shift.reload();
+        void outreach.reload();
+      }, 400),
+    [],
+  );
   useLive({ case: reloadSoon, ready: reloadSoon });
   const s = shift.data;
   const day = s ? new Intl.DateTimeFormat('ja-JP', { month: 'long', day: 'numeric', weekday: 'short', timeZone: 'Asia/Tokyo' }).format(new Date(`${s.day}T12:00:00+09:00`)) : '';
@@ -47,6 +55,7 @@ export function ShiftView(_props: RouteProps) {
               {s.handoversUnacknowledged.length === 0 && <li class="empty">受け止め待ちはありません。</li>}
             </ul>
           </Column>
+          <OutreachColumn tasks={outreach.data?.tasks ?? []} error={outreach.error} onDone={() => void outreach.reload()} />
         </div>
       )}
     </section>
@@ -73,6 +82,36 @@ function ShiftColumn({ id, title, cards, empty }: { id: string; title: string; c
         ))}
         {cards.length === 0 && <li class="empty">{empty}</li>}
       </ol>
+    </Column>
+  );
+}
+
+/** 速やかにアウトリーチ: people who asked, in the chat, to meet or for a home visit, soonest deadline first. */
+function OutreachColumn({ tasks, error, onDone }: { tasks: OutreachListResponse['tasks']; error: string | null; onDone: () => void }) {
+  const markDone = async (reminderId: string) => {
+    await api.post(`/outreach/${reminderId}/done`);
+    onDone();
+  };
+  return (
+    <Column id="shift-outreach" title="アウトリーチの依頼（面談・訪問）" count={tasks.length}>
+      {error && <p class="form-error">{error}</p>}
+      <ul class="queue">
+        {tasks.map((t) => (
+          <li key={t.reminderId} class="queue-item" data-case-id={t.caseId}>
+            <Link href={`/staff/cases/${t.caseId}`} class="queue-button">
+              <span class="card-badges">
+                <span class={t.overdue ? 'badge emergency' : 'badge pending'}>{t.overdue ? '期限を過ぎています' : '対応待ち'}</span>
+              </span>
+              <span class="queue-who">{t.kindLabel}</span>
+              <span class="queue-assignee">期限 {formatFull(t.dueAt)}</span>
+            </Link>
+            <button type="button" class="secondary" onClick={() => void markDone(t.reminderId)}>
+              対応しました
+            </button>
+          </li>
+        ))}
+        {tasks.length === 0 && <li class="empty">アウトリーチの依頼はありません。</li>}
+      </ul>
     </Column>
   );
 }

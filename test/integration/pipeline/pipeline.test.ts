@@ -61,7 +61,7 @@ describe('the inbound pipeline', () => {
     await waitFor(async () => (await db().case.count({ where: { conversationId: conversation.id, status: 'QUEUED' } })) === 1, { timeoutMs: 10_000 });
     const kase = await db().case.findUniqueOrThrow({ where: { conversationId: conversation.id } });
     const audit = await db().auditEvent.findMany({ where: { action: 'case.queued', caseId: kase.id } });
-    expect(audit.map((a) => (a.detail as { reason?: string }).reason)).toEqual(['inactive']);
+    expect(audit.map((a) => (a.detail as { queuedBecause?: string }).queuedBecause)).toEqual(['inactive']);
   });
 
   it('processes events that were stored while Redis could not take the job (the sweeper)', async () => {
