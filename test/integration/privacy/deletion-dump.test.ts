@@ -111,7 +111,7 @@ describe('nothing about a person survives deletion or retention', () => {
     ok(await first.post(`/cases/${caseId}/claim`), 200);
     ok(await first.post(`/cases/${caseId}/messages`, { text: words.reply }), 201);
     ok(await first.post(`/cases/${caseId}/notes`, { text: words.note }), 201);
-    ok(await first.put(`/cases/${caseId}/assessment`, assessment(words, 'NORMAL')), 204);
+    ok(await first.put(`/cases/${caseId}/assessment`, assessment(words, 'NORMAL', words.overrideReason)), 204);
     ok(await first.put(`/cases/${caseId}/assessment`, assessment(words, 'HIGH', words.overrideReason)), 204);
     ok(await first.post(`/cases/${caseId}/status`, { status: 'WAITING_USER', reason: words.statusReason }), 204);
     ok(await first.post(`/cases/${caseId}/release`, { reason: words.releaseReason }), 204);
@@ -155,7 +155,7 @@ describe('nothing about a person survives deletion or retention', () => {
     ok(await first.post(`/cases/${caseId}/claim`), 200);
     ok(await first.post(`/cases/${caseId}/messages`, { text: words.reply }), 201);
     ok(await first.post(`/cases/${caseId}/notes`, { text: words.note }), 201);
-    ok(await first.put(`/cases/${caseId}/assessment`, assessment(words, 'NORMAL')), 204);
+    ok(await first.put(`/cases/${caseId}/assessment`, assessment(words, 'NORMAL', words.overrideReason)), 204);
     ok(await first.put(`/cases/${caseId}/assessment`, assessment(words, 'HIGH', words.overrideReason)), 204);
     ok(await first.post(`/cases/${caseId}/status`, { status: 'CLOSED', reason: words.statusReason }), 204);
     expect(await fullDump()).toContain(words.statusReason);
