@@ -33,7 +33,6 @@ export function MeetingForm({ view, onSaved }: { view: CenterCase; onSaved: () =
   const sectionList = vocabulary.data?.sections ?? [];
   const agencyList = resources.data ?? [];
 
-  const toggle = (list: string[], code: string, on: boolean) => (on ? [...new Set([...list, code])] : list.filter((c) => c !== code));
   const setGoal = (i: number, patch: Partial<GoalDraft>) => setGoals(goals.map((g, j) => (i === j ? { ...g, ...patch } : g)));
   const addGoal = () => setGoals([...goals, { track: 'person', ownerKind: 'section', ownerCode: sectionList[0]?.code ?? '', title: '', nextStep: '' }]);
 
@@ -67,28 +66,14 @@ export function MeetingForm({ view, onSaved }: { view: CenterCase; onSaved: () =
       <h3 id="meeting-form-title">{first ? '支援調整会議（初回）を記録する' : '見直しの会議を記録する'}</h3>
       <label for="meeting-date">開いた日</label>
       <input id="meeting-date" type="date" required value={heldOn} onInput={(e) => setHeldOn(e.currentTarget.value)} />
-      <fieldset id="meeting-sections">
-        <legend>参加したセンターの課</legend>
-        <div class="checks">
-          {sectionList.map((s) => (
-            <label key={s.code} class="inline">
-              <input type="checkbox" value={s.code} checked={sections.includes(s.code)} onChange={(e) => setSections(toggle(sections, s.code, e.currentTarget.checked))} />
-              {s.name}
-            </label>
-          ))}
-        </div>
-      </fieldset>
-      <fieldset id="meeting-agencies">
-        <legend>参加した関係機関（計画に入っても、システムを見る権限はありません）</legend>
-        <div class="checks">
-          {agencyList.map((r) => (
-            <label key={r.id} class="inline">
-              <input type="checkbox" value={r.id} checked={agencies.includes(r.id)} onChange={(e) => setAgencies(toggle(agencies, r.id, e.currentTarget.checked))} />
-              {r.name}
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <CheckList id="meeting-sections" legend="参加したセンターの課" options={sectionList.map((x) => ({ value: x.code, name: x.name }))} chosen={sections} onChange={setSections} />
+      <CheckList
+        id="meeting-agencies"
+        legend="参加した関係機関（計画に入っても、システムを見る権限はありません）"
+        options={agencyList.map((r) => ({ value: r.id, name: r.name }))}
+        chosen={agencies}
+        onChange={setAgencies}
+      />
       <label class="inline">
         <input type="checkbox" id="meeting-desk-attended" checked={deskAttended} onChange={(e) => setDeskAttended(e.currentTarget.checked)} />
         つないだ相談員（{view.handover.createdByName ?? '相談窓口'}）が参加した
@@ -190,5 +175,24 @@ export function MeetingForm({ view, onSaved }: { view: CenterCase; onSaved: () =
       </button>
       <ErrorText id="meeting-error" message={error} />
     </form>
+  );
+}
+
+/** Who took part: one checkbox per option, the chosen values kept in order of choosing. */
+function CheckList(props: { id: string; legend: string; options: { value: string; name: string }[]; chosen: string[]; onChange: (chosen: string[]) => void }) {
+  const { id, legend, options, chosen, onChange } = props;
+  const toggle = (value: string, on: boolean) => onChange(on ? [...new Set([...chosen, value])] : chosen.filter((c) => c !== value));
+  return (
+    <fieldset id={id}>
+      <legend>{legend}</legend>
+      <div class="checks">
+        {options.map((o) => (
+          <label key={o.value} class="inline">
+            <input type="checkbox" value={o.value} checked={chosen.includes(o.value)} onChange={(e) => toggle(o.value, e.currentTarget.checked)} />
+            {o.name}
+          </label>
+        ))}
+      </div>
+    </fieldset>
   );
 }
