@@ -107,6 +107,8 @@ export interface AuditEntry {
   actorName: string | null;
   action: string;
   caseId: string | null;
+  /** The case number staff read (#123); null when the case is gone (deleted). */
+  caseNumber: number | null;
   detail: unknown;
   /** The action in words (src/staff/labels-people.ts). */
   actionLabel: string;
@@ -131,6 +133,8 @@ export async function listAudit(db: Db, query: AuditQuery): Promise<AuditEntry[]
   const names = await staffNames(db, events.flatMap((e) => [e.actorId, ...staffIdsIn(e.detail)]));
   const name = (id: string | null | undefined) => (id ? (names.get(id) ?? null) : null);
   const details = await withTexts(db, events.map((e) => e.detail ?? null));
+  const caseIds = [...new Set(events.flatMap((e) => (e.caseId ? [e.caseId] : [])))];
+  const numbers = new Map((caseIds.length ? await db.case.findMany({ where: { id: { in: caseIds } }, select: { id: true, number: true } }) : []).map((c) => [c.id, c.number]));
   return events.map((e, i) => ({
     id: e.id.toString(),
     at: e.at.toISOString(),
@@ -139,6 +143,7 @@ export async function listAudit(db: Db, query: AuditQuery): Promise<AuditEntry[]
     actorName: e.actorId ? (names.get(e.actorId) ?? null) : null,
     action: e.action,
     caseId: e.caseId,
+    caseNumber: e.caseId ? (numbers.get(e.caseId) ?? null) : null,
     detail: details[i] ?? null,
     actionLabel: actionLabel(e.action),
     actionText: describeEvent(e.action, details[i] ?? null, name),

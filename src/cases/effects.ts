@@ -175,7 +175,7 @@ export async function applyEffects(tx: Tx, ctx: EffectContext, effects: DomainEf
             audience: emergency || !kase.assigneeId ? 'staff' : 'assignee',
             staffId: emergency ? null : kase.assigneeId,
             caseId: kase.id,
-            about: { caseId: kase.id, consulterType: kase.consulterType, channel: kase.channel, kinds: (emergency ? kinds : (effect.kinds ?? [])) as DangerKind[] },
+            about: { caseId: kase.id, caseNumber: kase.number, consulterType: kase.consulterType, channel: kase.channel, kinds: (emergency ? kinds : (effect.kinds ?? [])) as DangerKind[] },
           });
           outcome.notifications.push(notification.id);
         }

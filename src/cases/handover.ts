@@ -72,7 +72,7 @@ export async function handOverCase(deps: CaseDeps, actor: Actor, caseId: string,
     const summary = {
       version: 1,
       center: { code: center.code, name: center.name },
-      caseRef: kase.id.slice(0, 8),
+      caseRef: String(kase.number),
       channel: kase.channel,
       consulterType: kase.consulterType,
       language: kase.language,

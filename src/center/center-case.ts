@@ -25,7 +25,7 @@ export async function centerInbox(db: Db, actor: Actor, filter: { centerCode?: s
     db.centerCase.findMany({
       where: { ...where, ...(filter.closed ? {} : { closedAt: null }) },
       include: {
-        case: { select: { id: true, urgency: true, consulterType: true, stage: true, createdAt: true, meetings: { select: { heldOn: true, nextReviewOn: true }, orderBy: { createdAt: 'desc' }, take: 1 } } },
+        case: { select: { id: true, number: true, urgency: true, consulterType: true, stage: true, createdAt: true, meetings: { select: { heldOn: true, nextReviewOn: true }, orderBy: { createdAt: 'desc' }, take: 1 } } },
       },
       orderBy: [{ closedAt: { sort: 'desc', nulls: 'first' } }, { lastActivityAt: 'asc' }],
       take: 500,
@@ -42,7 +42,7 @@ export async function centerInbox(db: Db, actor: Actor, filter: { centerCode?: s
   const centers = loadCenters();
   const cases = centerCases.map((c) => ({
     caseId: c.caseId,
-    caseRef: c.caseId.slice(0, 8),
+    caseRef: String(c.case.number),
     centerCode: c.centerCode,
     centerName: centers.find(c.centerCode)?.name ?? null,
     urgency: c.case.urgency,
@@ -96,7 +96,7 @@ export async function centerCaseView(deps: CaseDeps, actor: Actor, caseId: strin
   return {
     side,
     permissions: { write: side === 'center' && !!centerCase && !centerCase.closedAt, exchange: side === 'desk' || (side === 'center' && !centerCase?.closedAt) },
-    case: { id: kase.id, ref: kase.id.slice(0, 8), status: kase.status, urgency: kase.urgency, consulterType: kase.consulterType, stage: kase.stage, createdAt: kase.createdAt.toISOString() },
+    case: { id: kase.id, ref: String(kase.number), status: kase.status, urgency: kase.urgency, consulterType: kase.consulterType, stage: kase.stage, createdAt: kase.createdAt.toISOString() },
     deskAssessment: kase.assessment ?? null,
     handover: handoverView!,
     center: centerCase

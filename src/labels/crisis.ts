@@ -26,7 +26,7 @@ export const crisisLabels = {
   },
 } as const;
 
-/** The case number staff read and say aloud: the first eight characters of its id (as the console shows). */
-export function caseNumber(caseId: string): string {
-  return `#${caseId.slice(0, 8)}`;
+/** The case number staff read, say aloud and search by (Case.number, shown as #123 everywhere). */
+export function caseNumber(number: number): string {
+  return `#${number}`;
 }

@@ -72,6 +72,7 @@ export interface NewNotification {
 
 export interface AlertFacts {
   caseId: string;
+  caseNumber: number;
   consulterType: 'SELF' | 'FAMILY' | 'AGENCY' | 'NEIGHBOUR' | 'UNSURE' | null;
   channel: Channel;
   kinds: DangerKind[];
@@ -88,7 +89,7 @@ export function writerLabel(consulterType: AlertFacts['consulterType']): string 
  * opening anything. Built from codes and labels only.
  */
 export function alertTitle(kind: 'emergency_alert' | 'high_alert', facts: AlertFacts): string {
-  const where = `相談 ${caseNumber(facts.caseId)}（${writerLabel(facts.consulterType)}・${label('channel', facts.channel)}）`;
+  const where = `相談 ${caseNumber(facts.caseNumber)}（${writerLabel(facts.consulterType)}・${label('channel', facts.channel)}）`;
   const kinds = facts.kinds.map((k) => label('dangerKind', k)).join('・');
   if (kind === 'emergency_alert') return `緊急: ${where}${kinds || '危険のサイン'}。すぐに確認してください。`;
   return `注意: ${where}${kinds ? `${kinds}。` : ''}リスクの高い相談です。`;

@@ -97,29 +97,29 @@ export function verifyAckToken(secret: string, token: string): string | null {
   return given.length === expected.length && timingSafeEqual(given, expected) ? pageId : null;
 }
 
-export type AckResult = { status: 'acknowledged' | 'already'; caseId: string } | { status: 'invalid' };
+export type AckResult = { status: 'acknowledged' | 'already'; caseId: string; caseNumber: number } | { status: 'invalid' };
 
 /** One link, one use: the first call records the acknowledgement and stops the chain. */
 export async function acknowledgePage(db: Db, secret: string, token: string, now: Date): Promise<AckResult> {
   const pageId = verifyAckToken(secret, token);
   if (!pageId) return { status: 'invalid' };
   return db.$transaction(async (tx) => {
-    const page = await tx.onCallPage.findUnique({ where: { id: pageId } });
+    const page = await tx.onCallPage.findUnique({ where: { id: pageId }, include: { case: { select: { number: true } } } });
     if (!page) return { status: 'invalid' } as const;
     const { count } = await tx.onCallPage.updateMany({ where: { id: pageId, acknowledgedAt: null }, data: { acknowledgedAt: now } });
-    if (count === 0) return { status: 'already', caseId: page.caseId } as const;
+    if (count === 0) return { status: 'already', caseId: page.caseId, caseNumber: page.case.number } as const;
     await tx.auditEvent.create({ data: { actorType: 'system', action: 'oncall.acknowledged', caseId: page.caseId, detail: { pageId, level: page.level, personId: page.personId }, at: now } });
-    return { status: 'acknowledged', caseId: page.caseId } as const;
+    return { status: 'acknowledged', caseId: page.caseId, caseNumber: page.case.number } as const;
   });
 }
 
 // ----- sending -----
 
 async function pageMessage(deps: OnCallDeps, tx: Tx | Db, page: { id: string; caseId: string; level: number }): Promise<PageMessage> {
-  const kase = await tx.case.findUniqueOrThrow({ where: { id: page.caseId }, select: { id: true, consulterType: true, channel: true, markers: true } });
+  const kase = await tx.case.findUniqueOrThrow({ where: { id: page.caseId }, select: { id: true, number: true, consulterType: true, channel: true, markers: true } });
   const kinds = ((kase.markers ?? {}) as { kinds?: DangerKind[] }).kinds ?? [];
   const danger = kinds.map((k) => label('dangerKind', k)).join('・') || '危険のサイン';
-  const facts = `相談 ${caseNumber(kase.id)}（${writerLabel(kase.consulterType)}・${label('channel', kase.channel)}）${danger}`;
+  const facts = `相談 ${caseNumber(kase.number)}（${writerLabel(kase.consulterType)}・${label('channel', kase.channel)}）${danger}`;
   const ack = ackUrl(deps.publicBaseUrl, deps.secret, page.id);
   const caseUrl = caseLink(deps.publicBaseUrl, kase.id);
   const escalated = page.level > 0 ? `${ONCALL_LABELS.pageEscalated}\n` : '';
@@ -157,7 +157,7 @@ export async function sendPage(deps: OnCallDeps, pageId: string): Promise<void> 
 export async function escalatePage(deps: OnCallDeps, pageId: string): Promise<void> {
   const now = new Date();
   const outcome = await deps.db.$transaction(async (tx) => {
-    const page = await tx.onCallPage.findUnique({ where: { id: pageId } });
+    const page = await tx.onCallPage.findUnique({ where: { id: pageId }, include: { case: { select: { number: true } } } });
     if (!page || page.escalatedAt) return null;
     const chainPages = await tx.onCallPage.findMany({ where: { caseId: page.caseId, createdAt: { gt: new Date(page.createdAt.getTime() - CHAIN_WINDOW_MS) } }, orderBy: { level: 'asc' } });
     if (chainPages.some((p) => p.acknowledgedAt)) return null;

@@ -42,7 +42,7 @@ export function onCallRoutes(deps: { db: Db; secret: string; publicBaseUrl: stri
       res
         .status(result.status === 'acknowledged' ? 200 : 409)
         .type('html')
-        .send(page(ONCALL_LABELS.ackTitle, `<p>${escapeHtml(text)}</p><p><a href="${escapeHtml(link)}">${escapeHtml(`${ONCALL_LABELS.pageConsole}（相談 ${caseNumber(result.caseId)}）`)}</a></p>`));
+        .send(page(ONCALL_LABELS.ackTitle, `<p>${escapeHtml(text)}</p><p><a href="${escapeHtml(link)}">${escapeHtml(`${ONCALL_LABELS.pageConsole}（相談 ${caseNumber(result.caseNumber)}）`)}</a></p>`));
     } catch (error) {
       next(error);
     }

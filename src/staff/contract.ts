@@ -165,6 +165,7 @@ export const auditEntry = z
     actorName: z.string().nullable(),
     action: z.string(),
     caseId: z.string().nullable(),
+    caseNumber: z.number().int().nullable().describe('the case number staff read (#123); null once the case is deleted'),
     detail: z.unknown(),
     actionLabel: z.string().describe('the action in words'),
     actionText: z.string().describe('what happened, in words naming staff'),

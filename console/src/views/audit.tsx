@@ -56,7 +56,7 @@ export function AuditView({ location }: RouteProps) {
                 <td>{formatFull(e.at)}</td>
                 <td>{e.actorName ? <Said>{e.actorName}</Said> : label('actorType', e.actorType)}</td>
                 <td>{actionLabel(e.action)}</td>
-                <td>{e.caseId ? <Link href={`/staff/cases/${e.caseId}`}>#{caseRef(e.caseId)}</Link> : ''}</td>
+                <td>{e.caseId && e.caseNumber !== null ? <Link href={`/staff/cases/${e.caseId}`}>#{e.caseNumber}</Link> : e.caseId ? '（削除された相談）' : ''}</td>
                 <td class="detail">
                   <AuditDetail detail={e.detail} session={session} />
                 </td>

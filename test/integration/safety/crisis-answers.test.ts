@@ -186,7 +186,7 @@ describe('the queue and alerts for staff', () => {
     expect(queue.find((c) => c.id === newer.id)!.triageScore).toBe(newer.triageScore);
 
     const alert = await app.runtime.db.notification.findFirstOrThrow({ where: { caseId: newer.id, kind: 'emergency_alert' } });
-    expect(alert.title).toContain(`相談 #${newer.id.slice(0, 8)}`);
+    expect(alert.title).toContain(`相談 #${newer.number}`);
     expect(alert.title).toContain('ウェブチャット');
     expect(alert.title).toMatch(/自殺の危険|体の緊急/);
     expect(alert.title).not.toContain('薬をたくさん');

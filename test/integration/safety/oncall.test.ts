@@ -88,7 +88,7 @@ describe('the on-call rota outside desk hours', () => {
     const kase = await db().case.findFirstOrThrow({ where: { urgency: 'EMERGENCY' }, orderBy: { createdAt: 'desc' } });
     const hook = webhook.received[0]!;
     expect(hook.kind).toBe('oncall_page');
-    expect(hook.text).toContain(`#${kase.id.slice(0, 8)}`);
+    expect(hook.text).toContain(`#${kase.number}`);
     expect(hook.text).toContain('ウェブチャット');
     expect(hook.text).toMatch(/自殺の危険|体の緊急/);
     expect(hook.ackUrl).toMatch(/^https:\/\/yorisoi\.example\.jp\/oncall\/ack\//);
@@ -133,7 +133,8 @@ describe('the on-call rota outside desk hours', () => {
       kaseId = page?.caseId ?? '';
       return page !== null && webhook.received.some((h) => h.pageId === page.id);
     }, { timeoutMs: 10_000 });
-    const hook = webhook.received.find((h) => h.text.includes(`#${kaseId.slice(0, 8)}`))!;
+    const { number } = await db().case.findUniqueOrThrow({ where: { id: kaseId }, select: { number: true } });
+    const hook = webhook.received.find((h) => h.text.includes(`相談 #${number}（`))!;
     const path = new URL(hook.ackUrl).pathname;
 
     const view = await fetch(`${app.url}${path}`);
