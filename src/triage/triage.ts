@@ -137,8 +137,11 @@ const SIGNAL_OF_KIND: Record<DangerKind, string> = {
 };
 /** Signals that are not rule ids: the learned reader's reading of a kind, and the conversation's. */
 export const READER_SIGNALS: readonly string[] = ['suicide_risk', 'self_harm', 'medical_emergency', 'household_violence', 'abuse_child', 'domestic_violence', 'abuse_elder', 'violence_to_others', 'context_escalation', 'learned_reader'];
-/** Most acute first: which help comes first when several kinds are read. */
-const KIND_ORDER: readonly DangerKind[] = ['medical', 'harm_to_others', 'violence', 'dv', 'child_abuse', 'elder_abuse', 'self_harm', 'suicide'];
+/**
+ * Most acute first: which help comes first when several kinds are read. A child hurt comes
+ * before DV (both say 110 first; the child's answer also names 189, and the DV lines still follow).
+ */
+const KIND_ORDER: readonly DangerKind[] = ['medical', 'harm_to_others', 'violence', 'child_abuse', 'dv', 'elder_abuse', 'self_harm', 'suicide'];
 /** Kinds that are a danger to the writer's own life: a downgraded reading of them asks. */
 const LIFE_KINDS = new Set<DangerKind>(['suicide', 'self_harm', 'medical']);
 const VIOLENCE_KINDS = new Set<DangerKind>(['violence', 'dv', 'child_abuse', 'elder_abuse']);

@@ -42,8 +42,9 @@ async function crisisAxeViolations(page: Page) {
 
 async function send(page: Page, text: string) {
   const before = await page.locator('#messages li.bot').count();
-  await page.getByLabel('メッセージ').fill(text);
-  await page.getByRole('button', { name: '送信' }).click();
+  // By id: after a message in Korean the page's own labels are Korean too (#17).
+  await page.locator('#message').fill(text);
+  await page.locator('#send-button').click();
   await waitFor(async () => (await page.locator('#messages li.bot').count()) > before, { timeoutMs: 10_000 });
 }
 
