@@ -119,7 +119,7 @@ describe('web chat in a real browser', () => {
   });
 
   it('shows HTML and script in messages as text, never running it', async () => {
-    const page = await browser.newPage();
+    const page = await browser.newPage({ locale: 'ja-JP' });
     await page.goto(`${app.url}/`);
     await lastChoices(page).first().waitFor({ timeout: 10_000 });
     const attack = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><b>太字</b>';
@@ -134,7 +134,7 @@ describe('web chat in a real browser', () => {
   });
 
   it('keeps a message typed while offline and sends it once when the connection returns', async () => {
-    const context = await browser.newContext();
+    const context = await browser.newContext({ locale: 'ja-JP' });
     const page = await context.newPage();
     await page.goto(`${app.url}/`);
     await lastChoices(page).first().waitFor({ timeout: 10_000 });
@@ -152,7 +152,7 @@ describe('web chat in a real browser', () => {
   });
 
   it('deletes the conversation after confirmation', async () => {
-    const page = await browser.newPage();
+    const page = await browser.newPage({ locale: 'ja-JP' });
     await page.goto(`${app.url}/`);
     await lastChoices(page).first().waitFor({ timeout: 10_000 });
     await page.getByLabel('メッセージ').fill('この会話は消します');
