@@ -409,6 +409,9 @@ function buildTapTargets(actions) {
     css.rel = 'stylesheet';
     css.href = new URL('crisis.css', document.baseURI).pathname;
     css.dataset.crisisCss = '';
+    // The lines grow when their styles arrive: scroll again, or the newest message ends up
+    // under the composer (a reload whose history holds crisis lines).
+    css.addEventListener('load', scrollToEnd, { once: true });
     document.head.append(css);
   }
   const list = document.createElement('ul');
@@ -490,7 +493,10 @@ function showTyping(byStaff = false) {
   // late one cannot outlive the answer. A counsellor may write first (#16); theirs ends with
   // their message, their "stopped", or the timer.
   if (!byStaff && state.answeredSeq >= state.sentSeq) return;
+  const wasHidden = els.typing.hidden;
   els.typing.hidden = false;
+  // It sits below the last message: in view, not under the composer.
+  if (wasHidden) scrollToEnd();
   clearTimeout(state.typingTimer);
   state.typingTimer = setTimeout(hideTyping, 10000);
 }

@@ -195,6 +195,8 @@ describe('web chat in a real browser', () => {
     expect((await counselor.post(`/cases/${caseId}/typing`, { on: true })).status).toBe(204);
     await page.locator('#typing').waitFor({ state: 'visible', timeout: 5_000 });
     expect(await page.locator('#typing').textContent()).toBe('Typing…');
+    // In view at 390 px: above the composer, not scrolled away under it.
+    await waitFor(async () => page.evaluate(() => document.getElementById('typing')!.getBoundingClientRect().bottom <= document.getElementById('composer')!.getBoundingClientRect().top), { timeoutMs: 3_000 });
 
     expect((await counselor.post(`/cases/${caseId}/read`, { chat: true })).status).toBe(200);
     await waitFor(async () => (await page.locator('#messages li.user[data-status="read"]').count()) === 2, { timeoutMs: 5_000 });
