@@ -107,7 +107,9 @@ describe('web chat in a real browser', () => {
       const count = await botMessageCount(page);
       await button.focus();
       await page.keyboard.press('Enter');
-      await waitFor(async () => (await botMessageCount(page)) > count, { timeoutMs: 10_000 });
+      // Some answers come as two messages (a word, then the next question): wait for the
+      // question's buttons, or the next round focuses the disabled ones just pressed.
+      await waitFor(async () => (await botMessageCount(page)) > count && (await lastChoices(page).first().isEnabled()), { timeoutMs: 10_000 });
     }
     await choose(page, 'この内容で送る');
     expect(await page.locator('#messages li.bot').last().textContent()).toContain('相談員に届けました');
