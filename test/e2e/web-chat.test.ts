@@ -211,6 +211,8 @@ describe('web chat in a real browser', () => {
     await page.reload();
     await page.locator('#messages li.staff').waitFor({ timeout: 10_000 });
     await waitFor(async () => (await page.locator('#messages li.user .status').allTextContents()).join() === 'Read,Read', { timeoutMs: 5_000 });
+    // The pane ends at the newest message (the reply), not somewhere above it.
+    await waitFor(async () => page.locator('#chat').evaluate((el) => el.scrollTop + el.clientHeight >= el.scrollHeight - 2), { timeoutMs: 5_000 });
     await page.screenshot({ path: `${ARTIFACTS}web-chat-counsellor-390.png` });
     await context.close();
   });
