@@ -13,11 +13,11 @@ const LABELS = {
   ja: {
     brand: 'よりそい', title: 'よりそい チャット相談', subtitle: 'チャット相談', danger: '命の危険があるときは', actions: '会話の操作',
     privacy: '個人情報の扱い', delete: 'この会話を削除', log: '会話', typing: '入力中…', message: 'メッセージ', send: '送信',
-    hint: 'Enterで送信、Shift+Enterで改行します。', choices: '選択肢',
+    hint: 'Enterで送信、Shift+Enterで改行します。', choices: '選択肢', lines: '電話・チャット',
     deleteTitle: 'この会話を削除しますか？', deleteBody: 'これまでのメッセージと回答がすべて消え、元に戻せません。相談員もこの内容を見られなくなります。',
     deleteCancel: 'やめる', deleteConfirm: '削除する',
     who: { user: 'あなた', bot: 'よりそい', staff: '相談員' },
-    status: { sending: '送信中…', sent: '送信済み', failed: '送れませんでした。自動でもう一度送ります', waiting: '少し待ってから送ります…' },
+    status: { sending: '送信中…', sent: '送信済み', read: '既読', failed: '送れませんでした。自動でもう一度送ります', waiting: '少し待ってから送ります…' },
     connecting: '接続できませんでした。少し待って、もう一度つなぎます…',
     reconnecting: '接続が切れました。もう一度つないでいます…（送ったメッセージは消えません）',
     deleted: '会話を削除しました。メッセージと回答は消え、相談員も見られません。ここから新しく相談を始められます。',
@@ -31,11 +31,11 @@ const LABELS = {
   easy: {
     brand: 'よりそい', title: 'よりそい チャット', subtitle: 'チャットで 相談（そうだん）', danger: '命（いのち）が 危（あぶ）ない ときは', actions: '会話（かいわ）の 操作（そうさ）',
     privacy: '個人情報（こじんじょうほう）', delete: 'この 会話（かいわ）を 消（け）す', log: '会話（かいわ）', typing: '書（か）いて います…', message: 'メッセージ', send: '送（おく）る',
-    hint: 'Enterで 送（おく）ります。Shift+Enterで 次（つぎ）の 行（ぎょう）。', choices: 'えらぶ',
+    hint: 'Enterで 送（おく）ります。Shift+Enterで 次（つぎ）の 行（ぎょう）。', choices: 'えらぶ', lines: '電話（でんわ）・チャット',
     deleteTitle: 'この 会話（かいわ）を 消（け）しますか？', deleteBody: 'メッセージと 答（こた）えが ぜんぶ 消（き）えます。もとに 戻（もど）せません。相談員（そうだんいん）も 見（み）られません。',
     deleteCancel: 'やめる', deleteConfirm: '消（け）す',
     who: { user: 'あなた', bot: 'よりそい', staff: '相談員（そうだんいん）' },
-    status: { sending: '送（おく）って います…', sent: '送（おく）りました', failed: '送（おく）れませんでした。もう 一度（いちど） 送（おく）ります', waiting: '少（すこ）し 待（ま）って 送（おく）ります…' },
+    status: { sending: '送（おく）って います…', sent: '送（おく）りました', read: '読（よ）みました', failed: '送（おく）れませんでした。もう 一度（いちど） 送（おく）ります', waiting: '少（すこ）し 待（ま）って 送（おく）ります…' },
     connecting: 'つながりません。少（すこ）し 待（ま）って、もう 一度（いちど） つなぎます…',
     reconnecting: '切（き）れました。もう 一度（いちど） つないで います…（送（おく）った メッセージは 消（き）えません）',
     deleted: '会話（かいわ）を 消（け）しました。メッセージと 答（こた）えは もう ありません。また 相談（そうだん）できます。',
@@ -49,11 +49,11 @@ const LABELS = {
   en: {
     brand: 'Yorisoi', title: 'Yorisoi chat consultation', subtitle: 'Chat consultation', danger: 'If a life is in danger:', actions: 'Conversation',
     privacy: 'Privacy', delete: 'Delete this conversation', log: 'Conversation', typing: 'Typing…', message: 'Message', send: 'Send',
-    hint: 'Enter sends, Shift+Enter starts a new line.', choices: 'Choices',
+    hint: 'Enter sends, Shift+Enter starts a new line.', choices: 'Choices', lines: 'Phone and chat',
     deleteTitle: 'Delete this conversation?', deleteBody: 'All your messages and answers will be deleted. This cannot be undone, and counsellors will no longer see them.',
     deleteCancel: 'Cancel', deleteConfirm: 'Delete',
     who: { user: 'You', bot: 'Yorisoi', staff: 'Counsellor' },
-    status: { sending: 'Sending…', sent: 'Sent', failed: 'Not sent. Trying again automatically', waiting: 'Sending in a moment…' },
+    status: { sending: 'Sending…', sent: 'Sent', read: 'Read', failed: 'Not sent. Trying again automatically', waiting: 'Sending in a moment…' },
     connecting: 'Could not connect. Trying again in a moment…',
     reconnecting: 'Connection lost. Reconnecting… (messages you sent are kept)',
     deleted: 'The conversation was deleted: your messages and answers are gone, and counsellors cannot see them. You can start a new consultation here.',
@@ -67,11 +67,11 @@ const LABELS = {
   zh: {
     brand: 'Yorisoi', title: 'Yorisoi 聊天咨询', subtitle: '聊天咨询', danger: '有生命危险时：', actions: '会话操作',
     privacy: '个人信息的处理', delete: '删除此会话', log: '会话', typing: '正在输入…', message: '消息', send: '发送',
-    hint: '按Enter发送，Shift+Enter换行。', choices: '选项',
+    hint: '按Enter发送，Shift+Enter换行。', choices: '选项', lines: '电话・聊天',
     deleteTitle: '要删除此会话吗？', deleteBody: '所有消息和回答都会被删除，无法恢复。咨询员也将无法查看。',
     deleteCancel: '取消', deleteConfirm: '删除',
     who: { user: '您', bot: 'Yorisoi', staff: '咨询员' },
-    status: { sending: '发送中…', sent: '已发送', failed: '发送失败，将自动重试', waiting: '稍后发送…' },
+    status: { sending: '发送中…', sent: '已发送', read: '已读', failed: '发送失败，将自动重试', waiting: '稍后发送…' },
     connecting: '无法连接，稍后将重新连接…',
     reconnecting: '连接中断，正在重新连接…（已发送的消息不会丢失）',
     deleted: '会话已删除：您的消息和回答已不存在，咨询员也无法查看。您可以在这里重新开始咨询。',
@@ -85,11 +85,11 @@ const LABELS = {
   ko: {
     brand: '요리소이', title: '요리소이 채팅 상담', subtitle: '채팅 상담', danger: '생명이 위험할 때:', actions: '대화 관리',
     privacy: '개인정보 처리', delete: '이 대화 삭제', log: '대화', typing: '입력 중…', message: '메시지', send: '보내기',
-    hint: 'Enter로 보내기, Shift+Enter로 줄바꿈.', choices: '선택지',
+    hint: 'Enter로 보내기, Shift+Enter로 줄바꿈.', choices: '선택지', lines: '전화・채팅',
     deleteTitle: '이 대화를 삭제할까요?', deleteBody: '모든 메시지와 답변이 삭제되며 되돌릴 수 없습니다. 상담원도 볼 수 없게 됩니다.',
     deleteCancel: '취소', deleteConfirm: '삭제',
     who: { user: '나', bot: '요리소이', staff: '상담원' },
-    status: { sending: '보내는 중…', sent: '보냄', failed: '보내지 못했습니다. 자동으로 다시 보냅니다', waiting: '잠시 후 보냅니다…' },
+    status: { sending: '보내는 중…', sent: '보냄', read: '읽음', failed: '보내지 못했습니다. 자동으로 다시 보냅니다', waiting: '잠시 후 보냅니다…' },
     connecting: '연결할 수 없습니다. 잠시 후 다시 연결합니다…',
     reconnecting: '연결이 끊겼습니다. 다시 연결하는 중…(보낸 메시지는 사라지지 않습니다)',
     deleted: '대화를 삭제했습니다. 메시지와 답변은 없어졌고 상담원도 볼 수 없습니다. 여기서 새로 상담을 시작할 수 있습니다.',
@@ -103,11 +103,11 @@ const LABELS = {
   vi: {
     brand: 'Yorisoi', title: 'Tư vấn qua chat Yorisoi', subtitle: 'Tư vấn qua chat', danger: 'Khi có nguy hiểm đến tính mạng:', actions: 'Cuộc trò chuyện',
     privacy: 'Thông tin cá nhân', delete: 'Xóa cuộc trò chuyện', log: 'Cuộc trò chuyện', typing: 'Đang soạn…', message: 'Tin nhắn', send: 'Gửi',
-    hint: 'Enter để gửi, Shift+Enter để xuống dòng.', choices: 'Lựa chọn',
+    hint: 'Enter để gửi, Shift+Enter để xuống dòng.', choices: 'Lựa chọn', lines: 'Điện thoại và chat',
     deleteTitle: 'Xóa cuộc trò chuyện này?', deleteBody: 'Tất cả tin nhắn và câu trả lời sẽ bị xóa, không thể hoàn tác. Tư vấn viên cũng sẽ không xem được nữa.',
     deleteCancel: 'Hủy', deleteConfirm: 'Xóa',
     who: { user: 'Bạn', bot: 'Yorisoi', staff: 'Tư vấn viên' },
-    status: { sending: 'Đang gửi…', sent: 'Đã gửi', failed: 'Chưa gửi được. Sẽ tự gửi lại', waiting: 'Sẽ gửi sau giây lát…' },
+    status: { sending: 'Đang gửi…', sent: 'Đã gửi', read: 'Đã xem', failed: 'Chưa gửi được. Sẽ tự gửi lại', waiting: 'Sẽ gửi sau giây lát…' },
     connecting: 'Không kết nối được. Sẽ thử lại sau giây lát…',
     reconnecting: 'Mất kết nối. Đang kết nối lại… (tin nhắn đã gửi vẫn được giữ)',
     deleted: 'Đã xóa cuộc trò chuyện: tin nhắn và câu trả lời không còn, tư vấn viên cũng không xem được. Bạn có thể bắt đầu tư vấn mới ở đây.',
@@ -121,11 +121,11 @@ const LABELS = {
   pt: {
     brand: 'Yorisoi', title: 'Consulta por chat Yorisoi', subtitle: 'Consulta por chat', danger: 'Se houver risco de vida:', actions: 'Conversa',
     privacy: 'Privacidade', delete: 'Apagar esta conversa', log: 'Conversa', typing: 'A escrever…', message: 'Mensagem', send: 'Enviar',
-    hint: 'Enter envia, Shift+Enter muda de linha.', choices: 'Opções',
+    hint: 'Enter envia, Shift+Enter muda de linha.', choices: 'Opções', lines: 'Telefone e chat',
     deleteTitle: 'Apagar esta conversa?', deleteBody: 'Todas as mensagens e respostas serão apagadas. Não pode ser desfeito, e os conselheiros deixam de as ver.',
     deleteCancel: 'Cancelar', deleteConfirm: 'Apagar',
     who: { user: 'Você', bot: 'Yorisoi', staff: 'Conselheiro' },
-    status: { sending: 'A enviar…', sent: 'Enviada', failed: 'Não enviada. A tentar de novo automaticamente', waiting: 'Envia daqui a pouco…' },
+    status: { sending: 'A enviar…', sent: 'Enviada', read: 'Lida', failed: 'Não enviada. A tentar de novo automaticamente', waiting: 'Envia daqui a pouco…' },
     connecting: 'Não foi possível ligar. A tentar de novo…',
     reconnecting: 'Ligação perdida. A religar… (as mensagens enviadas ficam guardadas)',
     deleted: 'A conversa foi apagada: as mensagens e respostas já não existem e os conselheiros não as veem. Pode começar uma nova consulta aqui.',
@@ -204,6 +204,7 @@ function applyLanguage(language) {
       if (who) who.textContent = withoutFurigana(labels.who[li.dataset.author] ?? '');
       if (li.dataset.status) setStatus(li, li.dataset.status);
       li.querySelector('.choices')?.setAttribute('aria-label', labels.choices);
+      li.querySelector('.tap-targets')?.setAttribute('aria-label', withoutFurigana(labels.lines));
     }
   }
 }
@@ -408,11 +409,14 @@ function buildTapTargets(actions) {
     css.rel = 'stylesheet';
     css.href = new URL('crisis.css', document.baseURI).pathname;
     css.dataset.crisisCss = '';
+    // The lines grow when their styles arrive: scroll again, or the newest message ends up
+    // under the composer (a reload whose history holds crisis lines).
+    css.addEventListener('load', scrollToEnd, { once: true });
     document.head.append(css);
   }
   const list = document.createElement('ul');
   list.className = 'tap-targets';
-  list.setAttribute('aria-label', '電話・チャット');
+  list.setAttribute('aria-label', withoutFurigana(L().lines));
   actions.forEach((action, index) => {
     const href = safeHref(action.uri);
     if (!href) return;
@@ -484,10 +488,15 @@ function renderServerMessage(view) {
   scrollToEnd();
 }
 
-function showTyping() {
-  // Only while something sent is still unanswered: a late "typing" must not outlive the answer.
-  if (state.answeredSeq >= state.sentSeq) return;
+function showTyping(byStaff = false) {
+  // The bot types only to answer: its "typing" shows while something sent is unanswered, so a
+  // late one cannot outlive the answer. A counsellor may write first (#16); theirs ends with
+  // their message, their "stopped", or the timer.
+  if (!byStaff && state.answeredSeq >= state.sentSeq) return;
+  const wasHidden = els.typing.hidden;
   els.typing.hidden = false;
+  // It sits below the last message: in view, not under the composer.
+  if (wasHidden) scrollToEnd();
   clearTimeout(state.typingTimer);
   state.typingTimer = setTimeout(hideTyping, 10000);
 }
@@ -595,7 +604,7 @@ async function loadHistory() {
 
 function handleStreamEvent(name, data, token) {
   if (name === 'message') renderServerMessage(data);
-  else if (name === 'typing') (data.on ? showTyping() : hideTyping());
+  else if (name === 'typing') (data.on ? showTyping(data.by === 'staff') : hideTyping());
   else if (name === 'read') showRead(data.upTo);
   else if (name === 'deleted') void afterDeletion(token);
 }
@@ -797,16 +806,13 @@ els.deleteDialog.addEventListener('close', () => {
 // A counsellor opened the conversation: the person's messages up to then show 既読. While the
 // person types, the console is told at most every few seconds; nothing of it is stored.
 
-const READ_LABEL = '既読';
 const TYPING_EVERY_MS = 4000;
 let lastTypingSent = 0;
 
 function showRead(upTo) {
   for (const li of els.messages.querySelectorAll('li.message.user[data-created-at]')) {
     if (li.dataset.createdAt > upTo || li.dataset.status !== 'sent') continue;
-    li.dataset.status = 'read';
-    const badge = li.querySelector('.status');
-    if (badge) badge.textContent = READ_LABEL;
+    setStatus(li, 'read');
   }
 }
 

@@ -1,11 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findWebSession } from '../../src/channels/web/sessions.js';
 import { createDb, type Db } from '../../src/db/client.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { launchBrowser } from '../support/browser.js';
 import { countMessagesWithText } from '../support/encrypted.js';
 import { waitFor } from '../support/services.js';
+import { createStaff, StaffClient } from '../support/staff.js';
 
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 
@@ -105,7 +107,9 @@ describe('web chat in a real browser', () => {
       const count = await botMessageCount(page);
       await button.focus();
       await page.keyboard.press('Enter');
-      await waitFor(async () => (await botMessageCount(page)) > count, { timeoutMs: 10_000 });
+      // Some answers come as two messages (a word, then the next question): wait for the
+      // question's buttons, or the next round focuses the disabled ones just pressed.
+      await waitFor(async () => (await botMessageCount(page)) > count && (await lastChoices(page).first().isEnabled()), { timeoutMs: 10_000 });
     }
     await choose(page, 'この内容で送る');
     expect(await page.locator('#messages li.bot').last().textContent()).toContain('相談員に届けました');
@@ -119,7 +123,7 @@ describe('web chat in a real browser', () => {
   });
 
   it('shows HTML and script in messages as text, never running it', async () => {
-    const page = await browser.newPage();
+    const page = await browser.newPage({ locale: 'ja-JP' });
     await page.goto(`${app.url}/`);
     await lastChoices(page).first().waitFor({ timeout: 10_000 });
     const attack = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><b>太字</b>';
@@ -134,7 +138,7 @@ describe('web chat in a real browser', () => {
   });
 
   it('keeps a message typed while offline and sends it once when the connection returns', async () => {
-    const context = await browser.newContext();
+    const context = await browser.newContext({ locale: 'ja-JP' });
     const page = await context.newPage();
     await page.goto(`${app.url}/`);
     await lastChoices(page).first().waitFor({ timeout: 10_000 });
@@ -152,7 +156,7 @@ describe('web chat in a real browser', () => {
   });
 
   it('deletes the conversation after confirmation', async () => {
-    const page = await browser.newPage();
+    const page = await browser.newPage({ locale: 'ja-JP' });
     await page.goto(`${app.url}/`);
     await lastChoices(page).first().waitFor({ timeout: 10_000 });
     await page.getByLabel('メッセージ').fill('この会話は消します');
@@ -164,5 +168,52 @@ describe('web chat in a real browser', () => {
     await waitFor(async () => ((await page.locator('#connection').textContent()) ?? '').includes('削除しました'), { timeoutMs: 10_000 });
     expect(await userMessages(page)).not.toContain('この会話は消します');
     await page.close();
+  });
+
+  it("shows a counsellor's typing after the bot has answered, and 既読 in the page's language", async () => {
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(`${app.url}/`);
+    await lastChoices(page).first().waitFor({ timeout: 10_000 });
+    const input = page.getByLabel('Message');
+    for (const text of ['My son has stayed in his room for two years.', 'Talk to a person']) {
+      const before = await botMessageCount(page);
+      await input.fill(text);
+      await page.keyboard.press('Enter');
+      await waitFor(async () => (await botMessageCount(page)) > before, { timeoutMs: 10_000 });
+    }
+    await waitFor(async () => await page.locator('#typing').isHidden(), { timeoutMs: 5_000 });
+    const token = await page.evaluate(() => localStorage.getItem('yorisoi.chat.token'));
+    const contact = (await findWebSession(db, token!))!;
+    let caseId = '';
+    await waitFor(async () => {
+      caseId = (await db.case.findFirst({ where: { status: 'QUEUED', conversation: { contactId: contact.id } } }))?.id ?? '';
+      return caseId !== '';
+    }, { timeoutMs: 10_000 });
+
+    const counselor = await StaffClient.login(app.url, await createStaff(db, { role: 'COUNSELOR' }));
+    expect((await counselor.post(`/cases/${caseId}/claim`)).status).toBe(200);
+    // Everything the person sent has its answer, and still the counsellor's writing shows.
+    expect((await counselor.post(`/cases/${caseId}/typing`, { on: true })).status).toBe(204);
+    await page.locator('#typing').waitFor({ state: 'visible', timeout: 5_000 });
+    expect(await page.locator('#typing').textContent()).toBe('Typing…');
+    // In view at 390 px: above the composer, not scrolled away under it.
+    await waitFor(async () => page.evaluate(() => document.getElementById('typing')!.getBoundingClientRect().bottom <= document.getElementById('composer')!.getBoundingClientRect().top), { timeoutMs: 3_000 });
+
+    expect((await counselor.post(`/cases/${caseId}/read`, { chat: true })).status).toBe(200);
+    await waitFor(async () => (await page.locator('#messages li.user[data-status="read"]').count()) === 2, { timeoutMs: 5_000 });
+    expect(await page.locator('#messages li.user .status').allTextContents()).toEqual(['Read', 'Read']);
+
+    expect((await counselor.post(`/cases/${caseId}/messages`, { text: 'Hello, I am a counsellor. I have read your messages.' })).status).toBe(201);
+    await page.locator('#messages li.staff').waitFor({ timeout: 10_000 });
+    await waitFor(async () => await page.locator('#typing').isHidden(), { timeoutMs: 5_000 });
+    // Read again after a reload, still in English.
+    await page.reload();
+    await page.locator('#messages li.staff').waitFor({ timeout: 10_000 });
+    await waitFor(async () => (await page.locator('#messages li.user .status').allTextContents()).join() === 'Read,Read', { timeoutMs: 5_000 });
+    // The pane ends at the newest message (the reply), not somewhere above it.
+    await waitFor(async () => page.locator('#chat').evaluate((el) => el.scrollTop + el.clientHeight >= el.scrollHeight - 2), { timeoutMs: 5_000 });
+    await page.screenshot({ path: `${ARTIFACTS}web-chat-counsellor-390.png` });
+    await context.close();
   });
 });
