@@ -62,6 +62,7 @@ const readingFileSchema = z
         overrideFrame: z.number().min(0).max(1),
         violenceSupport: z.number().min(0).max(1),
         askDoubted: z.number().min(0).max(1),
+        askHigh: z.number().min(0).max(1),
       })
       .strict(),
     context: z.object({ emergency: z.number().min(0).max(1), follow: z.number().min(0).max(1), messages: z.number().int().min(0).max(20) }).strict(),
@@ -71,7 +72,7 @@ export type ReadingSettings = z.infer<typeof readingFileSchema>;
 
 export const DEFAULT_READING: ReadingSettings = {
   version: 1,
-  model: { emergency: 0.6, ask: 0.35, high: 0.5, doubtRule: 0.8, netSupport: 0.3, overrideFrame: 0.85, violenceSupport: 0.5, askDoubted: 0.1 },
+  model: { emergency: 0.6, ask: 0.35, high: 0.5, doubtRule: 0.8, netSupport: 0.3, overrideFrame: 0.85, violenceSupport: 0.5, askDoubted: 0.1, askHigh: 0.25 },
   context: { emergency: 0.5, follow: 0.5, messages: 4 },
 };
 
@@ -240,6 +241,10 @@ export function createTriage(config: TriageConfig = defaultRuleSet()): Triage {
     const compactRaw = config.normalise(text.replace(EMOJI, '')).compact;
     // A signal read as a joke or a quote: the reader may not turn the message into a question.
     const playful = matches.some((x) => x.frame === 'joked' || x.frame === 'quoted');
+    // Every danger word stands in a frame that is not now (past, safe, denied, passive,
+    // hypothetical): the reader alone turns the message into an emergency only when it is as sure
+    // as it must be to override a frame ("今は落ち着いてる。さっきまで死にたかった" stays high).
+    const framedAway = matches.length > 0 && matches.every((x) => x.frame !== undefined && x.frame !== 'now' && (x.reads ?? x.level) !== 'emergency');
     for (const match of matches) {
       let level = match.reads ?? match.level;
       const kind = KIND_OF_SIGNAL[match.ruleId];
@@ -271,7 +276,7 @@ export function createTriage(config: TriageConfig = defaultRuleSet()): Triage {
     if (p !== null) {
       if (explained) {
         if (p.emergency + p.high >= m.high + 0.1) raise('high', null);
-      } else if (p.emergency >= m.emergency && !playful) {
+      } else if (p.emergency >= (framedAway ? m.overrideFrame : m.emergency) && !playful) {
         raise('emergency', null);
         // Only the earlier messages made it one: that is the conversation's reading.
         if ((alone?.level.emergency ?? 0) < m.emergency) viaContext = true;
@@ -298,6 +303,9 @@ export function createTriage(config: TriageConfig = defaultRuleSet()): Triage {
         check = true;
       }
     }
+    // A danger signal read as high while the reader still puts some weight on an emergency
+    // (「あと10分したら家出て線路いく」): unsure, so the bot asks rather than waits.
+    if (urgency === 'high' && !check && p !== null && p.emergency >= m.askHigh && matches.some((x) => (x.reads ?? x.level) !== 'normal')) check = true;
     // Never instead of a clear emergency; an ordinary reading has nothing to ask about.
     if (urgency !== 'high') check = false;
 
