@@ -7,19 +7,11 @@ import type { Logger } from '../platform/logger.js';
 /**
  * Events of one person on one channel share a source key: they are processed in order. It is
  * built from the keyed hash of the channel user id (Contact.channelUserIdHash, or
- * `dataCryptoOf(db).lookupHash(id)`), so no identifier is stored in clear.
+ * `dataCryptoOf(db).lookupHash(id)`), so no identifier is stored in clear. It names the
+ * person's lock too (source-lock.ts).
  */
 export function sourceKeyFor(channel: Channel, channelUserIdHash: string): string {
   return `${channel.toLowerCase()}:${channelUserIdHash}`;
-}
-
-/**
- * Holds, until the transaction ends, the lock under which one source's events are processed:
- * anything else that changes that person's conversation takes it too, so it never interleaves.
- * It blocks while holding the transaction's connection: the pipeline only tries it (source-lock.ts).
- */
-export async function lockSource(tx: Pick<Db, '$queryRaw'>, sourceKey: string): Promise<void> {
-  await tx.$queryRaw`SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended(${sourceKey}, 0))) AS locked`;
 }
 
 export interface InboundEventInput {

@@ -9,7 +9,8 @@ import { sqlLiteral } from '../db/sql.js';
 // session blocked in pg_advisory_xact_lock holds a pooled connection while it only waits, and
 // jobs queued behind one person's quick messages then held every connection of a small pool
 // (test/integration/pipeline/pool-pressure.test.ts). A busy lock rolls the attempt back, which
-// returns the connection, and the caller tries again after a pause.
+// returns the connection, and the caller tries again after a pause. No blocking form is
+// offered here, and test/unit/pipeline/source-lock.test.ts keeps one from appearing in src/.
 // Trying also rules out deadlocks through this lock: nobody ever waits for it while holding rows.
 
 /** How long a caller waits for a person's lock before giving up (a job is retried by BullMQ). */

@@ -1,13 +1,39 @@
-// Waiting for a person's lock without a connection: tried again after a pause, one caller of an
-// instance at a time (test/integration/pipeline/pool-pressure.test.ts).
+// The person's lock is only ever tried, in one module: a session blocked on an advisory lock
+// holds a pooled connection while it only waits (test/integration/pipeline/pool-pressure.test.ts).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SOURCE_LOCK_WAIT_MS, SourceBusy, SourceLockTimeout, underSourceLock } from '../../../src/pipeline/source-lock.js';
 import { isTransientError } from '../../../src/platform/errors.js';
 
+const SRC = fileURLToPath(new URL('../../../src/', import.meta.url));
 // Callers take turns per connection pool; any object stands for one here.
 const pool = {};
 
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'generated' ? [] : sourceFiles(path);
+    return entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
 describe('the person’s lock', () => {
+  it('is never waited for inside PostgreSQL, and only source-lock.ts takes it', () => {
+    const blocking = /\bpg_advisory_(?:xact_)?lock(?:_shared)?\s*\(/;
+    const tried = /\bpg_try_advisory_/;
+    const found = sourceFiles(SRC).flatMap((path) => {
+      const text = readFileSync(path, 'utf8');
+      const file = relative(SRC, path);
+      return [
+        ...(blocking.test(text) ? [`${file}: waits for an advisory lock`] : []),
+        ...(tried.test(text) && file !== join('pipeline', 'source-lock.ts') ? [`${file}: takes an advisory lock outside pipeline/source-lock.ts`] : []),
+      ];
+    });
+    expect(found).toEqual([]);
+  });
+
   it('is tried again after a pause while it is busy', async () => {
     let attempts = 0;
     const result = await underSourceLock(pool, 'web:abc', async () => {
