@@ -6,7 +6,7 @@ import { recordAudit } from './audit.js';
 import { reminderRules } from '../reminders/reminders.js';
 import { publishAll, type CaseDeps } from './deps.js';
 import { CaseError, caseNotFound } from './errors.js';
-import { lockPersonOfCase } from './person-lock.js';
+import { inCasePersonTransaction } from './person-lock.js';
 
 export interface StaffReplyInput {
   text: string;
@@ -30,10 +30,9 @@ export interface StaffReplyResult {
 export async function sendStaffReply(deps: CaseDeps, actor: Actor, caseId: string, input: StaffReplyInput): Promise<StaffReplyResult> {
   const now = deps.now();
   const post: { publish: [Topic, RealtimeEvent][]; deliveries: string[] } = { publish: [], deliveries: [] };
-  const result = await deps.db.$transaction(async (tx) => {
-    // Behind any message of this person being processed, and behind a concurrent send of the
-    // same reply (which then finds its clientMessageId taken below).
-    await lockPersonOfCase(tx, caseId);
+  // Behind any message of this person being processed, and behind a concurrent send of the
+  // same reply (which then finds its clientMessageId taken below).
+  const result = await inCasePersonTransaction(deps.db, caseId, async (tx) => {
     const kase = await tx.case.findUnique({
       where: { id: caseId },
       include: { conversation: { include: { contact: true } } },

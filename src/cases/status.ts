@@ -5,7 +5,7 @@ import { recordAudit } from './audit.js';
 import { reminderRules } from '../reminders/reminders.js';
 import { publishAll, scheduleReminders, type CaseDeps } from './deps.js';
 import { CaseError, caseNotFound } from './errors.js';
-import { lockPersonOfCase } from './person-lock.js';
+import { inCasePersonTransaction } from './person-lock.js';
 
 /**
  * Statuses staff set by hand, always with a reason. HANDED_OVER is reached only through a
@@ -25,8 +25,8 @@ export async function changeCaseStatus(deps: CaseDeps, actor: Actor, caseId: str
   const now = deps.now();
   const reason = change.reason.trim();
   if (!reason) throw new CaseError('reason_required', '状態を変えるときは理由を書いてください。');
-  const reminder = await deps.db.$transaction(async (tx) => {
-    await lockPersonOfCase(tx, caseId); // the pipeline's lock order (person, then rows)
+  // The pipeline's lock order (person, then rows).
+  const reminder = await inCasePersonTransaction(deps.db, caseId, async (tx) => {
     const kase = await tx.case.findUnique({ where: { id: caseId } });
     if (!kase || !canWorkCase(actor, kase)) throw caseNotFound();
     if (kase.status === 'CLOSED') throw new CaseError('case_closed', 'この相談は終了しています。新しいメッセージが届くと、新しい相談として受け付けます。');

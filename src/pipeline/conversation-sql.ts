@@ -14,7 +14,7 @@ export interface StoredInboundEvent {
   payload: unknown;
 }
 
-/** The oldest unprocessed event of a source. Call it only under the source's lock (lockSource). */
+/** The oldest unprocessed event of a source. Call it only under the source's lock (source-lock.ts). */
 export async function takeNextEvent(sql: SqlExecutor, crypto: DataCrypto, sourceKey: string, maxAttempts: number): Promise<StoredInboundEvent | null> {
   const [row] = await sql.query<StoredInboundEvent>(
     `SELECT "id", "channel"::text AS "channel", "payload" FROM "InboundEvent"

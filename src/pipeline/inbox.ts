@@ -1,38 +1,17 @@
 import type { Db } from '../db/client.js';
 import { dataCryptoOf, Prisma, type Channel, type DataCrypto } from '../db/client.js';
-import { prismaExecutor, sqlLiteral, type SqlExecutor } from '../db/sql.js';
+import { prismaExecutor, type SqlExecutor } from '../db/sql.js';
 import type { Queues } from '../jobs/queues.js';
 import type { Logger } from '../platform/logger.js';
 
 /**
  * Events of one person on one channel share a source key: they are processed in order. It is
  * built from the keyed hash of the channel user id (Contact.channelUserIdHash, or
- * `dataCryptoOf(db).lookupHash(id)`), so no identifier is stored in clear.
+ * `dataCryptoOf(db).lookupHash(id)`), so no identifier is stored in clear. It names the
+ * person's lock too (source-lock.ts).
  */
 export function sourceKeyFor(channel: Channel, channelUserIdHash: string): string {
   return `${channel.toLowerCase()}:${channelUserIdHash}`;
-}
-
-/**
- * Holds, until the transaction ends, the lock under which one source's events are processed:
- * anything else that changes that person's conversation takes it too, so it never interleaves.
- */
-export async function lockSource(tx: Pick<Db, '$queryRaw'>, sourceKey: string): Promise<void> {
-  await tx.$queryRaw`SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended(${sourceKey}, 0))) AS locked`;
-}
-
-/**
- * The same lock, taken only if it is free, as an SQL statement without parameters (it goes with
- * BEGIN in one round trip): answers one row `{ locked: boolean }`.
- */
-export function tryLockSourceStatement(sourceKey: string): string {
-  return `SELECT pg_try_advisory_xact_lock(hashtextextended(${sqlLiteral(sourceKey)}, 0)) AS "locked"`;
-}
-
-/** The same lock as an SQL statement without parameters (it goes with BEGIN in one round trip). */
-export function lockSourceStatement(sourceKey: string): string {
-  // Bounded like the Prisma transactions' wait: a lock held that long fails the job, which retries.
-  return `SET LOCAL lock_timeout = '20s'; SELECT pg_advisory_xact_lock(hashtextextended(${sqlLiteral(sourceKey)}, 0))`;
 }
 
 export interface InboundEventInput {

@@ -13,7 +13,7 @@ import type { Queues } from '../jobs/queues.js';
 import type { Logger } from '../platform/logger.js';
 import type { RealtimeEvent, RealtimePublisher, Topic } from '../realtime/bus.js';
 import type { ChannelAdapter, InterpretedEvent } from './channel-adapter.js';
-import { lockSource, tryLockSourceStatement } from './inbox.js';
+import { inSourceTransaction, SourceBusy, tryLockSourceStatement, underSourceLock } from './source-lock.js';
 import { recentInboundTexts } from './recent-texts.js';
 import { systemEventSchema } from './system-events.js';
 import { announceNotification } from '../notifications/notifications.js';
@@ -110,7 +110,7 @@ export async function processSource(deps: PipelineDeps, sourceKey: string): Prom
     };
     try {
       try {
-        outcome = await underSourceLock(sourceKey, () =>
+        outcome = await underSourceLock(pool, sourceKey, () =>
           inPgTransaction(pool, tryLockSourceStatement(sourceKey), (sql, lock) => {
             if (lock[0]?.locked !== true) throw new SourceBusy();
             return handleNext({ sql, tx: null, crypto });
@@ -118,13 +118,8 @@ export async function processSource(deps: PipelineDeps, sourceKey: string): Prom
         );
       } catch (error) {
         if (!(error instanceof NeedsPrismaTransaction)) throw error;
-        outcome = await deps.db.$transaction(
-          async (tx) => {
-            await lockSource(tx, sourceKey);
-            return handleNext({ sql: prismaExecutor(tx), tx, crypto });
-          },
-          { timeout: 20_000, maxWait: 10_000 },
-        );
+        // Tried like the SQL path's lock: this job waits for it without a connection.
+        outcome = await inSourceTransaction(deps.db, sourceKey, (tx) => handleNext({ sql: prismaExecutor(tx), tx, crypto }), { timeout: 20_000, maxWait: 10_000 });
       }
     } catch (error) {
       if (eventId) await recordFailure(deps, eventId, error);
@@ -134,32 +129,6 @@ export async function processSource(deps: PipelineDeps, sourceKey: string): Prom
     processed++;
     await runPostCommit(deps, outcome.post);
     if (!outcome.more) return processed;
-  }
-}
-
-/** Another job (or a staff transaction) holds the person's lock. */
-class SourceBusy extends Error {}
-
-/** How long a job waits for a person's lock before failing (BullMQ retries it). */
-const SOURCE_LOCK_WAIT_MS = 20_000;
-
-/**
- * Runs `attempt` (a transaction that takes the person's lock only if it is free) until it gets
- * the lock. While another job or a staff reply holds it, this job waits *without* a pooled
- * connection: jobs queued behind one person used to hold one connection each while blocked on
- * the lock, and under load a web chat send or a webhook waited past the pool's 3 s connection
- * timeout for one and answered 500.
- */
-async function underSourceLock<T>(sourceKey: string, attempt: () => Promise<T>): Promise<T> {
-  const started = Date.now();
-  for (let pause = 2; ; pause = Math.min(pause * 2, 100)) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!(error instanceof SourceBusy)) throw error;
-      if (Date.now() - started > SOURCE_LOCK_WAIT_MS) throw new Error(`the lock of source ${sourceKey.slice(0, 12)}… stayed busy for ${SOURCE_LOCK_WAIT_MS} ms`);
-      await new Promise((resolve) => setTimeout(resolve, pause));
-    }
   }
 }
 

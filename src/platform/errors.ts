@@ -19,6 +19,7 @@ const TRANSIENT_CODES = new Set([
   'P2034', // write conflict or deadlock, retry
   '40001', // serialization_failure
   '40P01', // deadlock_detected
+  '55P03', // lock_not_available (also a person's lock that stayed busy: pipeline/source-lock.ts)
   '57P01', // admin_shutdown
   '08006', // connection_failure
   'ECONNREFUSED',

@@ -6,7 +6,8 @@ import { readUpToOf } from '../../cases/read-receipts.js';
 import type { Message } from '../../db/client.js';
 import { HttpError } from '../../http/errors.js';
 import { limitByIp, rateLimiter } from '../../http/rate-limit.js';
-import { lockSource, requestProcessing, storeInboundEvents } from '../../pipeline/inbox.js';
+import { requestProcessing, storeInboundEvents } from '../../pipeline/inbox.js';
+import { inSourceTransaction } from '../../pipeline/source-lock.js';
 import { RealtimePublisher, type RealtimeEvent } from '../../realtime/bus.js';
 import type { RealtimeHub } from '../../realtime/hub.js';
 import type { Runtime } from '../../runtime.js';
@@ -209,9 +210,8 @@ export function webChatRoutes(runtime: Runtime, hub: RealtimeHub, hooks: { onShu
   router.delete('/conversation', async (req, res) => {
     const contact = await authenticate(req);
     const now = new Date();
-    await db.$transaction(async (tx) => {
-      // The same lock as the inbound pipeline: no message of this person is mid-processing.
-      await lockSource(tx, webSourceKey(contact.channelUserIdHash));
+    // The same lock as the inbound pipeline: no message of this person is mid-processing.
+    await inSourceTransaction(db, webSourceKey(contact.channelUserIdHash), async (tx) => {
       await deleteContactData(tx, contact.id, now);
       await tx.inboundEvent.updateMany({ where: { sourceKey: webSourceKey(contact.channelUserIdHash) }, data: { payload: { deleted: true }, processedAt: now } });
       await tx.contact.update({ where: { id: contact.id }, data: { webTokenHash: null } });
