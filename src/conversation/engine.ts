@@ -231,6 +231,9 @@ function onHighConcern(t: Turn, triage: TriageResult): void {
     t.effects.push({ type: 'raiseAlert', urgency: 'high', signals: [...triage.signals], score: triage.score, kinds: [...triage.kinds] });
   }
   if (s.phase !== 'staff') t.say('high_ack');
+  // A worrying message reaches a counsellor at once, whatever question was pending (and even
+  // when the bot goes on to ask the safety question): never only after the intake.
+  if (s.lastQueuedAt === null && s.phase !== 'staff') t.queue('concern');
 }
 
 function onSafety(t: Turn, input: UserInput): void {

@@ -142,7 +142,9 @@ export type HandoffReason =
   /** A button that flags risk (flow choice with `risk:`): queued at once with what was collected. */
   | 'risk'
   /** A person wrote again after their case was closed (conversation/returning.ts). */
-  | 'returning';
+  | 'returning'
+  /** A message read as high risk (triage `high`): a counsellor sees it now, not after the questions. */
+  | 'concern';
 
 export interface HandoffSummary {
   consulterType: ConsulterType | null;

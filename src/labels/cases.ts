@@ -83,6 +83,10 @@ export const caseLabels = {
     message_after_intake: '受付のあとのメッセージ',
     returning: '再びの相談',
     first_message: '最初のメッセージ',
+    first_questions: '最初の質問に答えた',
+    sent_now: '「このまま届ける」を選んだ',
+    handover_request: '機関からのつなぎの依頼',
+    concern: 'リスクの高いメッセージ',
   },
   handoverState: { pending: '受け止め待ち', acknowledged: '受け止め済み', all: 'すべて' },
   reminderKind: {
