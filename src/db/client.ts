@@ -38,7 +38,9 @@ export function createDb(databaseUrl: string, options: { poolSize?: number; encr
   const encryption = options.encryption ?? loadConfig(process.env).dataEncryption;
   const crypto = encryption instanceof DataCrypto ? encryption : new DataCrypto(encryption);
   // Query extensions leave every model type as it is: the extended client is used as a PrismaClient.
-  return withEncryption(new PrismaClient({ adapter }), crypto).$extends({ name: 'sql-pool', client: { $sqlPool: () => pool } }) as unknown as Db;
+  // A transaction may wait up to 5 s for a pooled connection (Prisma's 2 s default turned short
+  // bursts — a login storm, a test file's set-up on a busy machine — into 500s).
+  return withEncryption(new PrismaClient({ adapter, transactionOptions: { maxWait: 5_000 } }), crypto).$extends({ name: 'sql-pool', client: { $sqlPool: () => pool } }) as unknown as Db;
 }
 
 /** The `pg` pool under a client built by createDb (for src/db/sql.ts). */
