@@ -69,7 +69,7 @@ describe('emergencies in the console', () => {
 
       const newer = await emergency('死にたい。薬をたくさん飲んだ');
       expect(newer.triageScore).toBeGreaterThan(older.triageScore);
-      const ref = `#${newer.id.slice(0, 8)}`;
+      const ref = `相談 #${newer.number}（`;
 
       const banner = page.locator('#emergency-banner');
       await banner.waitFor({ state: 'visible', timeout: 10_000 });
@@ -119,7 +119,7 @@ describe('emergencies in the console', () => {
       await page.locator('#app-view').waitFor({ state: 'visible' });
       await expect.poll(() => page.locator('#alert-sound').isChecked()).toBe(true);
       const another = await emergency('夫に殴られている。助けて');
-      await expect.poll(() => page.locator('#emergency-banner').innerText(), { timeout: 10_000 }).toContain(`#${another.id.slice(0, 8)}`);
+      await expect.poll(() => page.locator('#emergency-banner').innerText(), { timeout: 10_000 }).toContain(`相談 #${another.number}（`);
       expect(await page.evaluate(() => (window as any).__notifications.requested)).toBe(0);
       // Another colleague's setting is their own.
       expect(await app.runtime.db.staffAlertSettings.count()).toBe(1);
