@@ -19,6 +19,7 @@ const framesFileSchema = z
     version: z.literal(1),
     frames: z.object(Object.fromEntries(FRAMES.map((f) => [f, cueList.default([])])) as Record<Frame, z.ZodDefault<typeof cueList>>).strict(),
     hyperbole: cueList.default([]),
+    deniedTopics: cueList.default([]),
   })
   .strict();
 
@@ -36,6 +37,8 @@ interface CueList {
 export interface FrameTables {
   cues: Record<Frame, CueList>;
   hyperbole: CueList;
+  /** What a denial must be about to count beyond the signal's clause (死にたいわけじゃない, not 文句言いたいわけちゃう). */
+  deniedTopics: CueList;
 }
 
 export interface FrameReading {
@@ -65,7 +68,7 @@ function compileList(sources: readonly string[]): CueList {
 export function parseFrames(yamlText: string): FrameTables {
   const file = framesFileSchema.parse(parseYaml(yamlText));
   const cues = Object.fromEntries(FRAMES.map((f) => [f, compileList(file.frames[f])])) as Record<Frame, CueList>;
-  return { cues, hyperbole: compileList(file.hyperbole) };
+  return { cues, hyperbole: compileList(file.hyperbole), deniedTopics: compileList(file.deniedTopics) };
 }
 
 export function loadFrames(dir: URL | string): FrameTables {
@@ -80,6 +83,23 @@ export function sentencesOf(text: string): string[] {
   const found = text.match(SENTENCE) ?? [];
   const out = found.map((s) => s.trim()).filter((s) => s !== '');
   return out.length > 0 ? out : [text];
+}
+
+const CLAUSE_TURN = /(けど|けれど|でも|しかし|ただ|but|mas|pero|pero|nhung|tapi|pero)/gu;
+
+/**
+ * Where a denial counts, in the model's spelling: from the clause of the signal (after the last
+ * "but" before it) to the end of the next sentence.
+ */
+function denialScope(message: string, sentence: string, anchor: string): string {
+  const sentences = sentencesOf(message);
+  const index = sentences.indexOf(sentence.trim());
+  const scope = modelText(index < 0 ? sentence : sentences.slice(index, index + 2).join(''));
+  const at = anchor === '' ? -1 : scope.indexOf(modelText(anchor).slice(0, 2));
+  if (at <= 0) return scope;
+  let start = 0;
+  for (const turn of scope.slice(0, at).matchAll(CLAUSE_TURN)) start = (turn.index ?? 0) + turn[0].length;
+  return scope.slice(start);
 }
 
 /** Finds cues of one list in a text and blanks them out, so that shorter cues inside them do not count again. */
@@ -112,7 +132,17 @@ export function readFrame(tables: FrameTables, message: string, sentence: string
   const hyperbole = take(tables.hyperbole, s);
   if (hyperbole.length > 0) return { frame: 'joked', cues: hyperbole, hyperbole: true };
   const safe = take(tables.cues.safe, m);
-  const denied = take(tables.cues.denied, m);
+  // A denial speaks of what stands next to it: the signal's sentence and the one after
+  // (「死ぬ方法ばっか調べてまう。実行はしてへん」), not a denial of something else further
+  // off (「文句言いたいわけちゃうけど、今日で最後にする」 is no denial of the farewell).
+  let denied = take(tables.cues.denied, { value: ` ${denialScope(message, sentence, anchor)} ` });
+  if (denied.length === 0) {
+    // Further off, a denial counts when it is about danger itself (「死にたいわけじゃないけど、…」).
+    const far: number[] = [];
+    const found = take(tables.cues.denied, { value: m.value }, far);
+    const about = tables.deniedTopics.any;
+    denied = about === null ? [] : found.filter((_, i) => about.test(m.value.slice(Math.max(0, (far[i] ?? 0) - 12), far[i] ?? 0)));
+  }
   // The same cues blanked in the sentence too, so that 今 inside 今は大丈夫 is not read as now.
   const safeHere = take(tables.cues.safe, s).length + take(tables.cues.denied, s).length > 0;
   const pastAt: number[] = [];
