@@ -45,12 +45,20 @@ function parsed<T>(event: Event): T | null {
 
 const listeners = new Set<Listener>();
 let source: EventSource | null = null;
+/**
+ * Whether the stream is up now. Kept here, not only told to listeners: the stream is opened
+ * before the console's views mount, and on a fast connection its `ready` comes before any view
+ * has subscribed — a view that subscribes later must still learn it is live.
+ */
+let online = false;
 
 export function openLive(): void {
   source?.close();
+  online = false;
   const stream = new EventSource(STREAM_URL);
   source = stream;
   stream.addEventListener('ready', () => {
+    online = true;
     for (const l of listeners) {
       l.state?.(true);
       l.ready?.();
@@ -86,6 +94,7 @@ export function openLive(): void {
     for (const l of listeners) l.notification?.();
   });
   stream.onerror = () => {
+    online = false;
     for (const l of listeners) l.state?.(false);
   };
 }
@@ -93,6 +102,7 @@ export function openLive(): void {
 export function closeLive(): void {
   source?.close();
   source = null;
+  online = false;
 }
 
 /** Subscribes a view to live events for as long as it is on the page. */
@@ -110,6 +120,7 @@ export function useLive(listener: Listener): void {
       state: (online) => ref.current.state?.(online),
     };
     listeners.add(proxy);
+    if (online) proxy.state?.(true);
     return () => void listeners.delete(proxy);
   }, []);
 }
