@@ -25,7 +25,7 @@ export interface CenterCaseEvent {
   change: string;
 }
 
-type Listener = {
+export type Listener = {
   case?: (event: CaseEvent) => void;
   typing?: (event: TypingEvent) => void;
   handover?: (event: HandoverEvent) => void;
@@ -119,10 +119,15 @@ export function useLive(listener: Listener): void {
       ready: () => ref.current.ready?.(),
       state: (online) => ref.current.state?.(online),
     };
-    listeners.add(proxy);
-    if (online) proxy.state?.(true);
-    return () => void listeners.delete(proxy);
+    return subscribe(proxy);
   }, []);
+}
+
+/** Adds a listener (told at once when the stream is already up); returns the unsubscribe. */
+export function subscribe(listener: Listener): () => void {
+  listeners.add(listener);
+  if (online) listener.state?.(true);
+  return () => void listeners.delete(listener);
 }
 
 /** Runs `fn` at most once per `ms` after the last call (bursts of events → one reload). */
