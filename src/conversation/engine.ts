@@ -204,7 +204,8 @@ function onUserInput(t: Turn, input: UserInput): void {
       if (input.kind === 'text' && input.text.trim()) {
         // Written before any question: this is the consultation, and it reaches staff now.
         t.recordNote(at('start'), input.text);
-        t.queue('first_message');
+        // Queued once: a worrying first message is already queued as a concern.
+        if (s.lastQueuedAt === null) t.queue('first_message');
         t.say('first_message_ack');
       }
       return startIntake(t);

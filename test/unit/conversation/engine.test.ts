@@ -245,6 +245,12 @@ describe('danger hook', () => {
     expect(c.text('まだいますか').messages.length).toBeGreaterThan(0);
   });
 
+  it('a worrying first message is queued once, as a concern, before any question', () => {
+    const c = new Conversation(catalog);
+    const r = c.text('もう疲れ果てました', { triage: HIGH });
+    expect(effectsOf(r, 'queueForStaff').map((e) => e.reason)).toEqual(['concern']);
+  });
+
   it('high concern: one alert, a gentle acknowledgement, and the flow goes on with the text kept', () => {
     const c = atFamilyAge();
     const r = c.text('もう疲れ果てました', { triage: HIGH });
