@@ -85,7 +85,7 @@ export function sentencesOf(text: string): string[] {
   return out.length > 0 ? out : [text];
 }
 
-const CLAUSE_TURN = /(けど|けれど|でも|しかし|ただ|but|mas|pero|pero|nhung|tapi|pero)/gu;
+const CLAUSE_TURN = /(けど|けれど|でも|しかし|ただ|but|mas|pero|nhung|tapi)/gu;
 
 /**
  * Where a denial counts, in the model's spelling: from the clause of the signal (after the last
